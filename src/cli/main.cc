@@ -1,0 +1,17 @@
+// `surveyor`: the one binary. Wires subcommands; see commands.h for the list.
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"Surveyor: a self-hosted container registry with continuous vulnerability scanning"};
+  app.require_subcommand(1);
+  surveyor::cli::CommandContext ctx;
+  surveyor::cli::RegisterServeCommand(app, ctx);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;
+  }
+  return ctx.exit_code;
+}
