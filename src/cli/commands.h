@@ -12,6 +12,5 @@ struct CommandContext {
   int exit_code = 0;
 };
 
-void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli
