@@ -12,5 +12,7 @@ struct CommandContext {
   int exit_code = 0;
 };
 
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+
 
 }  // namespace surveyor::cli

@@ -371,7 +371,10 @@ bool Server::Impl::WriteResponse(FdStream& stream, const Request& req, Response&
 
 void Server::Impl::Serve(int fd, std::string remote) {
   FdStream stream(fd);
-  beast::flat_buffer buffer(options.max_header_bytes + 4096);
+  // Capacity must be reserved up front: Beast sizes each read by the free capacity, so a
+  // buffer that starts empty would read the body a few hundred bytes at a time.
+  beast::flat_buffer buffer(std::max<size_t>(options.max_header_bytes + 4096, 256 * 1024));
+  buffer.reserve(256 * 1024);
   for (;;) {
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
@@ -385,7 +388,6 @@ void Server::Impl::Serve(int fd, std::string remote) {
     SetIdle(fd, false);
     if (ec) {
       int status = 0;
-      log::Warn("bad request header", {{"error", ec.message()}});
       if (ec == bhttp::error::header_limit) {
         status = 431;
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
@@ -393,6 +395,7 @@ void Server::Impl::Serve(int fd, std::string remote) {
         status = 400;
       }
       if (status != 0) {
+        log::Debug("bad request header", {{"error", ec.message()}, {"remote", remote}});
         const std::string msg = "HTTP/1.1 " + std::to_string(status) + " " +
                                 std::string(StatusReason(status)) +
                                 "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";

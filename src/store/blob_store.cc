@@ -7,6 +7,9 @@
 #include <vector>
 
 namespace surveyor::store {
+namespace {
+constexpr uint64_t kWritebackBytes = 8 << 20;
+}  // namespace
 
 Status BlobStore::Init() {
   RETURN_IF_ERROR(fs_.MakeDirs(JoinPath(root_, "blobs/sha256")));
@@ -49,6 +52,7 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
   }
   const off_t start = ::lseek(fd, 0, SEEK_END);
   uint64_t size = static_cast<uint64_t>(start);
+  uint64_t flushed = size;
   std::vector<char> buffer(1 << 20);
   Status failure;
   for (;;) {
@@ -79,6 +83,13 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
     if (!failure.ok()) break;
     if (hasher) hasher->Update(buffer.data(), *n);
     size += *n;
+    // Start writeback of what has accumulated, without waiting for it, so that the fsync at
+    // commit time finds most of the data already on disk.
+    if (size - flushed >= kWritebackBytes) {
+      ::sync_file_range(fd, static_cast<off_t>(flushed), static_cast<off_t>(size - flushed),
+                        SYNC_FILE_RANGE_WRITE);
+      flushed = size;
+    }
   }
   if (!failure.ok()) {
     (void)!::ftruncate(fd, start);

@@ -1,0 +1,135 @@
+// `surveyor serve`: the registry server on its embedded defaults (SQLite + a blob directory).
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "api/oci/routes.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "common/log.h"
+#include "http/server.h"
+#include "registry/registry.h"
+#include "store/schema.h"
+
+namespace surveyor::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config_file;
+  std::string listen;
+  std::string data_dir;
+  std::string log_level;
+};
+
+int RunServe(const ServeFlags& flags) {
+  ServeConfig config;
+  if (!flags.config_file.empty()) {
+    Status s = LoadConfigFile(flags.config_file, config);
+    if (!s.ok()) {
+      std::cerr << "surveyor serve: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+
+  log::Level level;
+  if (!log::ParseLevel(config.log_level, level)) {
+    std::cerr << "surveyor serve: unknown log level '" << config.log_level
+              << "' (use debug, info, warn, error or off)\n";
+    return 2;
+  }
+  log::SetLevel(level);
+  log::SetJson(config.log_json);
+  http::ServerOptions server_options;
+  Status listen_ok = SplitListen(config.listen, server_options.host, server_options.port);
+  if (!listen_ok.ok()) {
+    std::cerr << "surveyor serve: " << listen_ok.message() << "\n";
+    return 2;
+  }
+  server_options.max_connections = config.max_connections;
+  server_options.max_header_bytes = config.max_header_bytes;
+  server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  server_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
+  server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+
+  FileSystem& fs = PosixFileSystem::Default();
+  if (Status s = fs.MakeDirs(config.data_dir); !s.ok()) {
+    std::cerr << "surveyor serve: cannot create data directory: " << s.message() << "\n";
+    return 1;
+  }
+  auto db = store::OpenMetadata(JoinPath(config.data_dir, "metadata.db"));
+  if (!db.ok()) {
+    std::cerr << "surveyor serve: " << db.status().message() << "\n";
+    return 1;
+  }
+  store::BlobStore blobs(config.data_dir, fs);
+  if (Status s = blobs.Init(); !s.ok()) {
+    std::cerr << "surveyor serve: " << s.message() << "\n";
+    return 1;
+  }
+  registry::Options registry_options;
+  registry_options.create_repository_on_push = config.create_repository_on_push;
+  registry_options.max_manifest_bytes = config.max_manifest_bytes;
+  registry_options.max_blob_bytes = config.max_blob_bytes;
+  registry::Registry registry(**db, blobs, SystemClock::Default(), registry_options);
+
+  http::Metrics metrics;
+  metrics.AddGauge("surveyor_registry_active_uploads", "Blob uploads in progress.",
+                   [&] { return static_cast<double>(registry.ActiveUploads()); });
+  metrics.AddGauge("surveyor_registry_storage_bytes", "Bytes of committed blobs.", [&] {
+    auto bytes = registry.StorageBytes();
+    return bytes.ok() ? static_cast<double>(*bytes) : -1.0;
+  });
+
+  http::Router router;
+  router.AddExact("healthz", http::Method::kGet, "/healthz",
+                  [](http::Request&) { return http::Response::Text(200, "ok\n"); });
+  router.AddExact("metrics", http::Method::kGet, "/metrics", [&](http::Request&) {
+    return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4");
+  });
+  api::oci::AddRoutes(router, registry);
+
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  http::Server server(router, metrics, server_options);
+  auto port = server.Start();
+  if (!port.ok()) {
+    std::cerr << "surveyor serve: " << port.status().message() << "\n";
+    return 1;
+  }
+  std::printf("surveyor listening on http://%s:%u (data in %s)\n", server_options.host.c_str(),
+              *port, config.data_dir.c_str());
+  std::fflush(stdout);
+  log::Info("listening", {{"address", server_options.host + ":" + std::to_string(*port)},
+                          {"data", config.data_dir}});
+  int sig = 0;
+  sigwait(&signals, &sig);
+  log::Info("shutting down", {{"signal", sig}});
+  server.Stop();
+  (void)registry.FlushPullTimes();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the registry server");
+  cmd->add_option("--config", flags->config_file, "YAML configuration file");
+  cmd->add_option("--listen", flags->listen, "host:port to listen on (default 127.0.0.1:5000)");
+  cmd->add_option("--data", flags->data_dir, "data directory (default ./data)");
+  cmd->add_option("--log-level", flags->log_level, "debug, info, warn, error or off");
+  cmd->callback([flags, &ctx] { ctx.exit_code = RunServe(*flags); });
+}
+
+}  // namespace surveyor::cli
