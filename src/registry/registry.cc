@@ -150,30 +150,15 @@ void Registry::DropSession(std::string_view id) {
 }
 
 size_t Registry::ActiveUploads() {
-  auto lock = db_.Lock();
-  auto stmt = db_.Prepare("SELECT count(*) FROM uploads");
-  if (!stmt.ok()) return 0;
-  auto row = stmt->Step();
-  return row.ok() && *row ? static_cast<size_t>(stmt->ColumnInt(0)) : 0;
+  auto ids = blobs_.ListUploads();
+  return ids.ok() ? ids->size() : 0;
 }
 
 Result<UploadState> Registry::StartUpload(std::string_view repository) {
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
   (void)repo_id;
   const std::string id = NewUploadId();
-  RETURN_IF_ERROR(blobs_.CreateUpload(id));
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO uploads(id, repository, created_at, "
-                                            "updated_at) VALUES (?, ?, ?, ?)"));
-    const int64_t now = Millis(clock_.Now());
-    stmt.Bind(1, id).Bind(2, repository).Bind(3, now).Bind(4, now);
-    Status s = stmt.Run();
-    if (!s.ok()) {
-      (void)blobs_.DeleteUpload(id);
-      return s;
-    }
-  }
+  RETURN_IF_ERROR(blobs_.CreateUpload(id, repository));
   auto session = Session(id);
   session->hasher.emplace(DigestAlgorithm::kSha256);
   return UploadState{id, std::string(repository), 0};
@@ -182,13 +167,8 @@ Result<UploadState> Registry::StartUpload(std::string_view repository) {
 Result<UploadState> Registry::GetUpload(std::string_view repository, std::string_view id) {
   RETURN_IF_ERROR(oci::ValidateRepositoryName(repository));
   if (!IsUploadId(id)) return UploadUnknown();
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT 1 FROM uploads WHERE id = ? AND repository = ?"));
-    stmt.Bind(1, id).Bind(2, repository);
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return UploadUnknown();
-  }
+  ASSIGN_OR_RETURN(std::string owner, blobs_.UploadRepository(id));
+  if (owner != repository) return UploadUnknown();
   ASSIGN_OR_RETURN(uint64_t size, blobs_.UploadSize(id));
   return UploadState{std::string(id), std::string(repository), size};
 }
@@ -223,12 +203,6 @@ Result<UploadState> Registry::AppendUpload(std::string_view repository, std::str
     return InvalidArgument("chunk length does not match Content-Range", "SIZE_INVALID");
   }
   if (hashing) session->hashed = *new_size;
-  {
-    auto db_lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE uploads SET updated_at = ? WHERE id = ?"));
-    stmt.Bind(1, Millis(clock_.Now())).Bind(2, id);
-    RETURN_IF_ERROR(stmt.Run());
-  }
   state.size = *new_size;
   return state;
 }
@@ -257,25 +231,13 @@ Result<BlobInfo> Registry::CompleteUpload(std::string_view repository, std::stri
   RETURN_IF_ERROR(blobs_.CommitUpload(id, digest));
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
   RETURN_IF_ERROR(LinkBlob(repo_id, digest, state.size));
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM uploads WHERE id = ?"));
-    stmt.Bind(1, id);
-    RETURN_IF_ERROR(stmt.Run());
-  }
   DropSession(id);
   return BlobInfo{digest, state.size, blobs_.BlobPath(digest)};
 }
 
 Status Registry::CancelUpload(std::string_view repository, std::string_view id) {
   ASSIGN_OR_RETURN(UploadState state, GetUpload(repository, id));
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM uploads WHERE id = ?"));
-    stmt.Bind(1, state.id);
-    RETURN_IF_ERROR(stmt.Run());
-  }
-  DropSession(id);
+  DropSession(state.id);
   return blobs_.DeleteUpload(id);
 }
 

@@ -29,9 +29,31 @@ std::string BlobStore::UploadPath(std::string_view id) const {
 Result<uint64_t> BlobStore::BlobSize(const Digest& d) { return fs_.FileSize(BlobPath(d)); }
 bool BlobStore::Exists(const Digest& d) { return fs_.Exists(BlobPath(d)); }
 
-Status BlobStore::CreateUpload(std::string_view id) {
+Status BlobStore::CreateUpload(std::string_view id, std::string_view repository) {
+  {
+    ASSIGN_OR_RETURN(auto repo_file, fs_.OpenWritable(UploadPath(id) + ".repo", false));
+    RETURN_IF_ERROR(repo_file->Append(repository));
+    RETURN_IF_ERROR(repo_file->Close());
+  }
   ASSIGN_OR_RETURN(auto file, fs_.OpenWritable(UploadPath(id), false));
   return file->Close();
+}
+
+Result<std::string> BlobStore::UploadRepository(std::string_view id) {
+  auto repo = fs_.ReadFile(UploadPath(id) + ".repo", 4096);
+  if (!repo.ok() && repo.status().code() == StatusCode::kNotFound) {
+    return NotFound("upload not found", "BLOB_UPLOAD_UNKNOWN");
+  }
+  return repo;
+}
+
+Result<std::vector<std::string>> BlobStore::ListUploads() {
+  ASSIGN_OR_RETURN(auto names, fs_.ListDir(JoinPath(root_, "uploads")));
+  std::vector<std::string> ids;
+  for (const auto& n : names) {
+    if (n.size() > 5 && n.ends_with(".repo")) ids.push_back(n.substr(0, n.size() - 5));
+  }
+  return ids;
 }
 
 Result<uint64_t> BlobStore::UploadSize(std::string_view id) {
@@ -125,6 +147,7 @@ Status BlobStore::CommitUpload(std::string_view id, const Digest& digest) {
   const std::string from = UploadPath(id);
   const std::string to = BlobPath(digest);
   if (fs_.Exists(to)) return DeleteUpload(id);
+  (void)fs_.Remove(from + ".repo");
   {
     const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) return ErrnoStatus(errno, "open " + from);
@@ -139,6 +162,7 @@ Status BlobStore::CommitUpload(std::string_view id, const Digest& digest) {
 }
 
 Status BlobStore::DeleteUpload(std::string_view id) {
+  (void)fs_.Remove(UploadPath(id) + ".repo");
   Status s = fs_.Remove(UploadPath(id));
   if (!s.ok() && s.code() == StatusCode::kNotFound) return Status::Ok();
   return s;

@@ -1,6 +1,9 @@
 // The content-addressed blob store on the local filesystem.
 //   <root>/blobs/<algorithm>/<first two hex>/<hex>   committed content, immutable
 //   <root>/uploads/<id>                              data of an upload in progress
+//   <root>/uploads/<id>.repo                         the repository the upload belongs to
+// Upload sessions are not fsynced: they survive a restart or kill -9 (the page cache outlives the
+// process), and a session lost to a power cut was never acknowledged, so the client starts over.
 // A blob appears under blobs/ only after its bytes were verified against the digest and fsynced,
 // by an atomic rename; readers never see partial content. Thread-safe (the filesystem is the
 // only state); callers serialise writes to one upload.
@@ -8,6 +11,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/digest.h"
 #include "common/fs.h"
@@ -28,7 +32,11 @@ class BlobStore {
   Result<uint64_t> BlobSize(const Digest& digest);
   bool Exists(const Digest& digest);
 
-  Status CreateUpload(std::string_view upload_id);
+  Status CreateUpload(std::string_view upload_id, std::string_view repository);
+  // The repository an upload was started in; NotFound (BLOB_UPLOAD_UNKNOWN) when there is none.
+  Result<std::string> UploadRepository(std::string_view upload_id);
+  // Ids of the uploads in progress.
+  Result<std::vector<std::string>> ListUploads();
   Result<uint64_t> UploadSize(std::string_view upload_id);
   // Streams `source` onto the end of the upload, feeding `hasher` when given. Stops with
   // ResourceExhausted (SIZE_INVALID) once the upload would exceed `max_total` bytes. On error the

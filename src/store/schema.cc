@@ -4,7 +4,7 @@ namespace surveyor::store {
 
 const std::vector<Migration>& MetadataMigrations() {
   static const std::vector<Migration> kMigrations = {
-      {1, "registry: repositories, blobs, manifests, tags, uploads", R"sql(
+      {1, "registry: repositories, blobs, manifests, tags", R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -55,12 +55,6 @@ CREATE TABLE tags (
     REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX tags_digest ON tags(repository_id, digest);
-CREATE TABLE uploads (
-  id TEXT PRIMARY KEY,
-  repository TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
 )sql"},
   };
   return kMigrations;

@@ -193,4 +193,5 @@ def test_one_gib_layer_with_flat_memory(server):
     assert total == size and "sha256:" + h.hexdigest() == digest
     peak_kib = server.peak_rss_kib()
     print(f"\npeak RSS after a 1 GiB push and pull: {peak_kib / 1024:.1f} MiB")
-    assert peak_kib < 100 * 1024
+    if not os.environ.get("SURVEYOR_SANITIZED"):  # ASan's shadow memory is not ours
+        assert peak_kib < 100 * 1024
