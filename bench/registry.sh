@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Registry benchmark: Surveyor against Debian's docker-registry (CNCF distribution 2.8) on this
 # machine, in the same run, alternating, each round on fresh data directories.
-#   bench/registry.sh [ROUNDS]   (default 5; needs scripts/build, skopeo, curl, wrk)
+#   bench/registry.sh [ROUNDS]   (default 5; needs scripts/build, skopeo, curl)
 # Measures: skopeo copy push and pull of bookworm-app (../shared/images/testimages), raw
 # monolithic upload (POST + PUT with the body) and blob GET of 256 MiB with curl, and manifest
-# HEAD/GET latency over keep-alive with wrk. Prints medians and ratios (distribution / surveyor,
+# HEAD/GET latency over keep-alive (bench/http_latency.py). Prints medians and ratios (distribution / surveyor,
 # so > 1 means Surveyor is faster).
 # Note: it deletes skopeo's blob-info cache before each copy, so that no copy is skipped.
 set -euo pipefail
@@ -12,7 +12,6 @@ cd "$(dirname "$0")/.."
 rounds=${1:-5}
 images=../shared/images/testimages
 [ -d "$images" ] || { echo "bench: $images is missing"; exit 1; }
-command -v wrk >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null
 surveyor=build/src/cli/surveyor
 [ -x "$surveyor" ] || scripts/build
 work=$(mktemp -d /tmp/surveyor-bench-XXXXXX)
@@ -24,9 +23,6 @@ sv_port=5301; ref_port=5302
 clear_cache() { rm -f /var/lib/containers/cache/blob-info-cache-v1.* ~/.local/share/containers/cache/blob-info-cache-v1.* 2>/dev/null || true; }
 now() { date +%s.%N; }
 record() { echo -e "$1\t$2\t$3" >> "$results"; }
-to_ms() {  # wrk prints 812.00us, 1.20ms or 1.01s
-  python3 -c "import re,sys; v,u=re.match(r'([0-9.]+)([a-z]+)', sys.argv[1]).groups(); print(float(v)*{'us':1e-3,'ms':1,'s':1e3}[u])" "$1"
-}
 
 start_servers() {
   rm -rf "$work/sv" "$work/ref"; mkdir -p "$work/sv"
@@ -63,18 +59,12 @@ raw_blob() {  # name port
 }
 
 manifest_latency() {  # name port
-  local name=$1 port=$2 method
+  local name=$1 port=$2 method out
   for method in HEAD GET; do
-    cat > "$work/method.lua" <<LUA
-wrk.method = "$method"
-wrk.headers["Accept"] = "application/vnd.oci.image.manifest.v1+json"
-LUA
-    # Average latency over keep-alive, one connection, one thread.
-    out=$(wrk -t1 -c1 -d3s --latency -s "$work/method.lua" "http://127.0.0.1:$port/v2/bench/app/manifests/v1")
-    p50=$(echo "$out" | awk '$1=="50%"{print $2}')
-    p99=$(echo "$out" | awk '$1=="99%"{print $2}')
-    record "$name" "manifest_${method}_p50_ms" "$(to_ms "$p50")"
-    record "$name" "manifest_${method}_p99_ms" "$(to_ms "$p99")"
+    out=$(python3 bench/http_latency.py "$port" /v2/bench/app/manifests/v1 "$method" 2000 \
+          "Accept:application/vnd.oci.image.manifest.v1+json")
+    record "$name" "manifest_${method}_p50_ms" "${out% *}"
+    record "$name" "manifest_${method}_p99_ms" "${out#* }"
   done
 }
 

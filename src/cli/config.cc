@@ -47,6 +47,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "registry.max_manifest_bytes")
       RETURN_IF_ERROR(ReadUint(v, full, c.max_manifest_bytes));
     else if (full == "registry.max_blob_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_blob_bytes));
+    else if (full == "registry.upload_expiry_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.upload_expiry_seconds));
     else if (full == "http.max_connections") RETURN_IF_ERROR(ReadUint(v, full, c.max_connections));
     else if (full == "http.max_header_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_header_bytes));
     else if (full == "http.idle_timeout_seconds")

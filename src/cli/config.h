@@ -19,6 +19,7 @@ struct ServeConfig {
   bool create_repository_on_push = true;
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_blob_bytes = uint64_t{64} << 30;
+  uint64_t upload_expiry_seconds = 24 * 3600;  // an upload idle this long is discarded
 
   // http
   uint64_t max_connections = 512;

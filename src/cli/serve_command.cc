@@ -1,7 +1,10 @@
 // `surveyor serve`: the registry server on its embedded defaults (SQLite + a blob directory).
 #include <signal.h>
 
+#include <condition_variable>
 #include <cstdio>
+#include <mutex>
+#include <thread>
 #include <iostream>
 
 #include "api/oci/routes.h"
@@ -111,8 +114,27 @@ int RunServe(const ServeFlags& flags) {
   std::fflush(stdout);
   log::Info("listening", {{"address", server_options.host + ":" + std::to_string(*port)},
                           {"data", config.data_dir}});
+  // Housekeeping: abandoned upload sessions go after their expiry; pull times reach the database.
+  std::mutex housekeeping_mu;
+  std::condition_variable housekeeping_cv;
+  bool stopping = false;
+  std::thread housekeeping([&] {
+    std::unique_lock lock(housekeeping_mu);
+    const auto expiry = std::chrono::seconds(config.upload_expiry_seconds);
+    do {
+      auto purged = registry.PurgeStaleUploads(expiry);
+      if (purged.ok() && *purged > 0) log::Info("purged stale uploads", {{"count", *purged}});
+      (void)registry.FlushPullTimes();
+    } while (!housekeeping_cv.wait_for(lock, std::chrono::minutes(1), [&] { return stopping; }));
+  });
   int sig = 0;
   sigwait(&signals, &sig);
+  {
+    std::lock_guard lock(housekeeping_mu);
+    stopping = true;
+  }
+  housekeeping_cv.notify_all();
+  housekeeping.join();
   log::Info("shutting down", {{"signal", sig}});
   server.Stop();
   (void)registry.FlushPullTimes();

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace surveyor::registry {
 namespace {
@@ -239,6 +240,22 @@ Status Registry::CancelUpload(std::string_view repository, std::string_view id) 
   ASSIGN_OR_RETURN(UploadState state, GetUpload(repository, id));
   DropSession(state.id);
   return blobs_.DeleteUpload(id);
+}
+
+Result<size_t> Registry::PurgeStaleUploads(std::chrono::seconds max_idle) {
+  ASSIGN_OR_RETURN(auto ids, blobs_.ListUploads());
+  size_t purged = 0;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (const auto& id : ids) {
+    std::error_code ec;
+    auto mtime = std::filesystem::last_write_time(blobs_.UploadPath(id), ec);
+    if (ec) mtime = std::filesystem::last_write_time(blobs_.UploadPath(id) + ".repo", ec);
+    if (ec || now - mtime < max_idle) continue;
+    std::lock_guard lock(Session(id)->mu);
+    if (blobs_.DeleteUpload(id).ok()) ++purged;
+    DropSession(id);
+  }
+  return purged;
 }
 
 Result<bool> Registry::MountBlob(std::string_view repository, std::string_view from,

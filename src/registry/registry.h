@@ -109,6 +109,9 @@ class Registry {
   Result<Json> Referrers(std::string_view repository, const Digest& digest,
                          std::string_view artifact_type);
 
+  // Cancels upload sessions that have received nothing for `max_idle`; returns how many.
+  Result<size_t> PurgeStaleUploads(std::chrono::seconds max_idle);
+
   // Writes pending pull times. Called periodically and at shutdown.
   Status FlushPullTimes();
 

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
+#include <filesystem>
+
 #include "store/schema.h"
 
 namespace surveyor::registry {
@@ -107,6 +109,19 @@ TEST_F(RegistryTest, UploadSurvivesRestart) {
   StringSource none("");
   EXPECT_TRUE(
       registry_->CompleteUpload("app", up->id, ComputeDigest("first-second"), none).ok());
+}
+
+TEST_F(RegistryTest, StaleUploadsArePurged) {
+  auto old_upload = registry_->StartUpload("app");
+  auto fresh = registry_->StartUpload("app");
+  // Age the first session by an hour.
+  const auto past = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  std::filesystem::last_write_time(blobs_->UploadPath(old_upload->id), past);
+  EXPECT_EQ(*registry_->PurgeStaleUploads(std::chrono::minutes(30)), 1u);
+  EXPECT_EQ(registry_->GetUpload("app", old_upload->id).status().domain_code(),
+            "BLOB_UPLOAD_UNKNOWN");
+  EXPECT_TRUE(registry_->GetUpload("app", fresh->id).ok());
+  EXPECT_EQ(registry_->ActiveUploads(), 1u);
 }
 
 TEST_F(RegistryTest, BlobVisibleOnlyWhereUploadedOrMounted) {

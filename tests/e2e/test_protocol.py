@@ -256,6 +256,11 @@ def test_header_limit_and_garbage(server):
     big = b"GET /v2/ HTTP/1.1\r\nX-Big: " + b"a" * 100_000 + b"\r\n\r\n"
     assert raw_exchange(server.port, big).startswith(b"HTTP/1.1 431")
     assert raw_exchange(server.port, b"\x16\x03\x01\x02\x00garbage\r\n\r\n").startswith(b"HTTP/1.1 400")
+    bad_length = b"PUT /v2/app/manifests/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 12abc\r\n\r\n{}"
+    assert raw_exchange(server.port, bad_length).startswith(b"HTTP/1.1 400")
+    two_lengths = (b"PUT /v2/app/manifests/v1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                   b"Content-Length: 3\r\n\r\n{}")
+    assert raw_exchange(server.port, two_lengths).startswith(b"HTTP/1.1 400")
 
 
 def test_idle_connections_time_out(tmp_path):
