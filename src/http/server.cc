@@ -222,6 +222,26 @@ std::string NewRequestId() {
   return buf;
 }
 
+// After answering a request whose body we did not read (a refused upload, say), stop sending and
+// discard what the client still sends for a little while, so that it gets to read our response
+// instead of a connection reset. Bounded in time and bytes.
+void LingeringClose(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  char sink[65536];
+  uint64_t discarded = 0;
+  while (discarded < (uint64_t{64} << 20)) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+    if (n <= 0) break;
+    discarded += static_cast<uint64_t>(n);
+  }
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -456,7 +476,10 @@ void Server::Impl::Serve(int fd, std::string remote) {
                           {"out", bytes_out},
                           {"ms", static_cast<int64_t>(seconds * 1000)},
                           {"remote", remote}});
-    if (!written || !keep_alive) break;
+    if (!written || !keep_alive) {
+      if (written && !body.done() && !body.failed()) LingeringClose(fd);
+      break;
+    }
   }
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);
