@@ -13,6 +13,8 @@ struct CommandContext {
 };
 
 void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
+void RegisterGcCommand(CLI::App& app, CommandContext& ctx);
+void RegisterFsckCommand(CLI::App& app, CommandContext& ctx);
 
 
 }  // namespace surveyor::cli

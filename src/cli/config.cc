@@ -49,6 +49,10 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "registry.max_blob_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_blob_bytes));
     else if (full == "registry.upload_expiry_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.upload_expiry_seconds));
+    else if (full == "gc.interval_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_interval_seconds));
+    else if (full == "gc.grace_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_grace_seconds));
+    else if (full == "housekeeping_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.housekeeping_seconds));
     else if (full == "http.max_connections") RETURN_IF_ERROR(ReadUint(v, full, c.max_connections));
     else if (full == "http.max_header_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_header_bytes));
     else if (full == "http.idle_timeout_seconds")
@@ -56,7 +60,7 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "http.io_timeout_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.io_timeout_seconds));
     else if (full == "http.shutdown_grace_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.shutdown_grace_seconds));
-    else if (prefix.empty() && (key == "log" || key == "registry" || key == "http"))
+    else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }

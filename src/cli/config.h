@@ -21,6 +21,11 @@ struct ServeConfig {
   uint64_t max_blob_bytes = uint64_t{64} << 30;
   uint64_t upload_expiry_seconds = 24 * 3600;  // an upload idle this long is discarded
 
+  // garbage collection and housekeeping
+  uint64_t gc_interval_seconds = 3600;  // 0 turns automatic collection off
+  uint64_t gc_grace_seconds = 3600;     // blobs younger than this are never collected
+  uint64_t housekeeping_seconds = 60;   // how often uploads expire and pull times are written
+
   // http
   uint64_t max_connections = 512;
   uint64_t max_header_bytes = 64 * 1024;

@@ -8,6 +8,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   surveyor::cli::CommandContext ctx;
   surveyor::cli::RegisterServeCommand(app, ctx);
+  surveyor::cli::RegisterGcCommand(app, ctx);
+  surveyor::cli::RegisterFsckCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,6 +1,7 @@
 // `surveyor serve`: the registry server on its embedded defaults (SQLite + a blob directory).
 #include <signal.h>
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdio>
 #include <mutex>
@@ -13,7 +14,8 @@
 #include "common/log.h"
 #include "http/server.h"
 #include "registry/registry.h"
-#include "store/schema.h"
+#include "cli/storage.h"
+#include "registry/gc.h"
 
 namespace surveyor::cli {
 namespace {
@@ -58,26 +60,23 @@ int RunServe(const ServeFlags& flags) {
   server_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
   server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
 
-  FileSystem& fs = PosixFileSystem::Default();
-  if (Status s = fs.MakeDirs(config.data_dir); !s.ok()) {
-    std::cerr << "surveyor serve: cannot create data directory: " << s.message() << "\n";
+  auto storage = OpenStorage(config.data_dir);
+  if (!storage.ok()) {
+    std::cerr << "surveyor serve: " << storage.status().message() << "\n";
     return 1;
   }
-  auto db = store::OpenMetadata(JoinPath(config.data_dir, "metadata.db"));
-  if (!db.ok()) {
-    std::cerr << "surveyor serve: " << db.status().message() << "\n";
-    return 1;
-  }
-  store::BlobStore blobs(config.data_dir, fs);
-  if (Status s = blobs.Init(); !s.ok()) {
-    std::cerr << "surveyor serve: " << s.message() << "\n";
+  store::Database& db = *storage->db;
+  store::BlobStore& blobs = *storage->blobs;
+  // A collector killed mid-sweep may have left live blobs in the trash: put them back first.
+  if (auto recovered = registry::RecoverTrash(db, blobs); !recovered.ok()) {
+    std::cerr << "surveyor serve: " << recovered.status().message() << "\n";
     return 1;
   }
   registry::Options registry_options;
   registry_options.create_repository_on_push = config.create_repository_on_push;
   registry_options.max_manifest_bytes = config.max_manifest_bytes;
   registry_options.max_blob_bytes = config.max_blob_bytes;
-  registry::Registry registry(**db, blobs, SystemClock::Default(), registry_options);
+  registry::Registry registry(db, blobs, SystemClock::Default(), registry_options);
 
   http::Metrics metrics;
   metrics.AddGauge("surveyor_registry_active_uploads", "Blob uploads in progress.",
@@ -86,6 +85,11 @@ int RunServe(const ServeFlags& flags) {
     auto bytes = registry.StorageBytes();
     return bytes.ok() ? static_cast<double>(*bytes) : -1.0;
   });
+
+  std::atomic<uint64_t> gc_reclaimed{0};
+  metrics.AddCounter("surveyor_gc_reclaimed_bytes_total",
+                     "Bytes of blobs deleted by garbage collection.",
+                     [&] { return static_cast<double>(gc_reclaimed.load()); });
 
   http::Router router;
   router.AddExact("healthz", http::Method::kGet, "/healthz",
@@ -121,11 +125,27 @@ int RunServe(const ServeFlags& flags) {
   std::thread housekeeping([&] {
     std::unique_lock lock(housekeeping_mu);
     const auto expiry = std::chrono::seconds(config.upload_expiry_seconds);
+    const auto gc_interval = std::chrono::seconds(config.gc_interval_seconds);
+    auto next_gc = std::chrono::steady_clock::now() + gc_interval;
     do {
       auto purged = registry.PurgeStaleUploads(expiry);
       if (purged.ok() && *purged > 0) log::Info("purged stale uploads", {{"count", *purged}});
       (void)registry.FlushPullTimes();
-    } while (!housekeeping_cv.wait_for(lock, std::chrono::minutes(1), [&] { return stopping; }));
+      if (config.gc_interval_seconds > 0 && std::chrono::steady_clock::now() >= next_gc) {
+        next_gc = std::chrono::steady_clock::now() + gc_interval;
+        registry::GcOptions gc;
+        gc.grace = std::chrono::seconds(config.gc_grace_seconds);
+        auto report = registry::CollectGarbage(db, blobs, SystemClock::Default(), gc);
+        if (report.ok()) {
+          gc_reclaimed += report->bytes_reclaimed;
+          log::Info("garbage collection", {{"blobs_deleted", report->blobs_deleted},
+                                           {"bytes_reclaimed", report->bytes_reclaimed}});
+        } else {
+          log::Error("garbage collection failed", {{"error", report.status().ToString()}});
+        }
+      }
+    } while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(config.housekeeping_seconds),
+                                       [&] { return stopping; }));
   });
   int sig = 0;
   sigwait(&signals, &sig);

@@ -95,8 +95,7 @@ Result<bool> Registry::BlobLinked(int64_t repo_id, const Digest& digest) {
 }
 
 Status Registry::LinkBlob(int64_t repo_id, const Digest& digest, uint64_t size) {
-  store::Transaction tx(db_);
-  RETURN_IF_ERROR(tx.begin_status());
+  auto lock = db_.Lock();
   const int64_t now = Millis(clock_.Now());
   {
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO blobs(digest, size, created_at) VALUES "
@@ -104,13 +103,12 @@ Status Registry::LinkBlob(int64_t repo_id, const Digest& digest, uint64_t size) 
     stmt.Bind(1, digest.ToString()).Bind(2, static_cast<int64_t>(size)).Bind(3, now);
     RETURN_IF_ERROR(stmt.Run());
   }
-  {
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO repository_blobs(repository_id, digest, "
-                                            "created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
-    stmt.Bind(1, repo_id).Bind(2, digest.ToString()).Bind(3, now);
-    RETURN_IF_ERROR(stmt.Run());
-  }
-  return tx.Commit();
+  // A fresh link (or a refreshed one) restarts the garbage-collection grace period.
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO repository_blobs(repository_id, digest, "
+                                          "created_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
+                                          "SET created_at = excluded.created_at"));
+  stmt.Bind(1, repo_id).Bind(2, digest.ToString()).Bind(3, now);
+  return stmt.Run();
 }
 
 Result<BlobInfo> Registry::StatBlob(std::string_view repository, const Digest& digest) {
@@ -229,9 +227,18 @@ Result<BlobInfo> Registry::CompleteUpload(std::string_view repository, std::stri
                                digest.ToString() + "; the upload was discarded",
                            "DIGEST_INVALID");
   }
-  RETURN_IF_ERROR(blobs_.CommitUpload(id, digest));
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
-  RETURN_IF_ERROR(LinkBlob(repo_id, digest, state.size));
+  RETURN_IF_ERROR(blobs_.SyncUpload(id));
+  {
+    // Publishing the file and recording it happen under one write transaction, which garbage
+    // collection also holds while it moves dead blobs away: a blob is never published into the
+    // hands of a collector that has already judged it dead.
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    RETURN_IF_ERROR(blobs_.PublishUpload(id, digest));
+    RETURN_IF_ERROR(LinkBlob(repo_id, digest, state.size));
+    RETURN_IF_ERROR(tx.Commit());
+  }
   DropSession(id);
   return BlobInfo{digest, state.size, blobs_.BlobPath(digest)};
 }
@@ -268,7 +275,13 @@ Result<bool> Registry::MountBlob(std::string_view repository, std::string_view f
   auto size = blobs_.BlobSize(digest);
   if (!size.ok()) return false;
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  // Re-checked inside the transaction: the source may have lost the blob meanwhile.
+  ASSIGN_OR_RETURN(bool still_linked, BlobLinked(*from_id, digest));
+  if (!still_linked || !blobs_.Exists(digest)) return false;
   RETURN_IF_ERROR(LinkBlob(repo_id, digest, *size));
+  RETURN_IF_ERROR(tx.Commit());
   return true;
 }
 

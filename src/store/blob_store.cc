@@ -143,22 +143,89 @@ Result<Digest> BlobStore::HashUpload(std::string_view id, DigestAlgorithm algori
   return hasher.Finish();
 }
 
-Status BlobStore::CommitUpload(std::string_view id, const Digest& digest) {
+Status BlobStore::SyncUpload(std::string_view id) {
+  const std::string path = UploadPath(id);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return ErrnoStatus(errno, "open " + path);
+  const int rc = ::fdatasync(fd);
+  const int err = errno;
+  ::close(fd);
+  if (rc != 0) return ErrnoStatus(err, "fsync " + path);
+  return Status::Ok();
+}
+
+Status BlobStore::PublishUpload(std::string_view id, const Digest& digest) {
   const std::string from = UploadPath(id);
   const std::string to = BlobPath(digest);
   if (fs_.Exists(to)) return DeleteUpload(id);
   (void)fs_.Remove(from + ".repo");
-  {
-    const int fd = ::open(from.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return ErrnoStatus(errno, "open " + from);
-    const int rc = ::fdatasync(fd);
-    const int err = errno;
-    ::close(fd);
-    if (rc != 0) return ErrnoStatus(err, "fsync " + from);
-  }
   RETURN_IF_ERROR(fs_.MakeDirs(DirName(to)));
   RETURN_IF_ERROR(fs_.Rename(from, to));
   return fs_.SyncDir(DirName(to));
+}
+
+Status BlobStore::CommitUpload(std::string_view id, const Digest& digest) {
+  if (fs_.Exists(BlobPath(digest))) return DeleteUpload(id);
+  RETURN_IF_ERROR(SyncUpload(id));
+  return PublishUpload(id, digest);
+}
+
+std::string BlobStore::TrashPath(const Digest& d) const {
+  return JoinPath(root_, "trash/" + std::string(DigestAlgorithmName(d.algorithm())) + "-" + d.hex());
+}
+
+Status BlobStore::MoveToTrash(const Digest& digest) {
+  RETURN_IF_ERROR(fs_.MakeDirs(JoinPath(root_, "trash")));
+  Status s = fs_.Rename(BlobPath(digest), TrashPath(digest));
+  if (!s.ok() && s.code() == StatusCode::kNotFound) return Status::Ok();  // already gone
+  return s;
+}
+
+Status BlobStore::RestoreFromTrash(const Digest& digest) {
+  RETURN_IF_ERROR(fs_.MakeDirs(DirName(BlobPath(digest))));
+  return fs_.Rename(TrashPath(digest), BlobPath(digest));
+}
+
+Status BlobStore::EmptyTrashEntry(const Digest& digest) {
+  Status s = fs_.Remove(TrashPath(digest));
+  if (!s.ok() && s.code() == StatusCode::kNotFound) return Status::Ok();
+  return s;
+}
+
+Result<std::vector<Digest>> BlobStore::ListTrash() {
+  std::vector<Digest> out;
+  auto names = fs_.ListDir(JoinPath(root_, "trash"));
+  if (!names.ok()) {
+    if (names.status().code() == StatusCode::kNotFound) return out;
+    return names.status();
+  }
+  for (const auto& n : *names) {
+    const size_t dash = n.find('-');
+    if (dash == std::string::npos) continue;
+    auto d = Digest::Parse(n.substr(0, dash) + ":" + n.substr(dash + 1));
+    if (d.ok()) out.push_back(*d);
+  }
+  return out;
+}
+
+Status BlobStore::ForEachBlobBatch(
+    const std::function<Status(const std::vector<Digest>&)>& fn) {
+  for (const char* algorithm : {"sha256", "sha512"}) {
+    const std::string dir = JoinPath(root_, std::string("blobs/") + algorithm);
+    auto prefixes = fs_.ListDir(dir);
+    if (!prefixes.ok()) continue;
+    for (const auto& prefix : *prefixes) {
+      auto names = fs_.ListDir(JoinPath(dir, prefix));
+      if (!names.ok()) continue;
+      std::vector<Digest> batch;
+      for (const auto& name : *names) {
+        auto d = Digest::Parse(std::string(algorithm) + ":" + name);
+        if (d.ok()) batch.push_back(*d);
+      }
+      if (!batch.empty()) RETURN_IF_ERROR(fn(batch));
+    }
+  }
+  return Status::Ok();
 }
 
 Status BlobStore::DeleteUpload(std::string_view id) {

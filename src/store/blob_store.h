@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -46,8 +47,24 @@ class BlobStore {
   // Hashes the upload's data from the start (after a restart lost the streaming hash state).
   Result<Digest> HashUpload(std::string_view upload_id, DigestAlgorithm algorithm);
   // fsyncs the upload data and renames it to its content address. When a blob with that digest
-  // already exists the upload is simply removed.
+  // already exists the upload is simply removed. The registry calls SyncUpload first, outside
+  // any lock, then PublishUpload inside the metadata transaction that records the blob, so that
+  // garbage collection (which moves dead blobs away inside its own transaction) cannot race it.
   Status CommitUpload(std::string_view upload_id, const Digest& digest);
+  Status SyncUpload(std::string_view upload_id);
+  Status PublishUpload(std::string_view upload_id, const Digest& digest);
+
+  // Garbage collection moves a dead blob to <root>/trash/ inside its metadata transaction and
+  // deletes it after the commit; a crash in between leaves it there for RecoverTrash.
+  std::string TrashPath(const Digest& digest) const;
+  Status MoveToTrash(const Digest& digest);
+  Status RestoreFromTrash(const Digest& digest);
+  Status EmptyTrashEntry(const Digest& digest);
+  // Digests currently in the trash.
+  Result<std::vector<Digest>> ListTrash();
+  // Every committed blob file's digest, for fsck and orphan sweeps: `fn` gets the digests of one
+  // prefix directory at a time (1/256th of the store), so memory stays bounded.
+  Status ForEachBlobBatch(const std::function<Status(const std::vector<Digest>&)>& fn);
   Status DeleteUpload(std::string_view upload_id);
 
   // Stores small content (manifests) directly under its digest.
