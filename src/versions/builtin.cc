@@ -1,16 +1,21 @@
 // The explicit list of built-in version schemes (no static self-registration).
 #include <array>
 
+#include "versions/apk/apk.h"
 #include "versions/dpkg/dpkg.h"
+#include "versions/golang/golang.h"
+#include "versions/pep440/pep440.h"
+#include "versions/rpm/rpm.h"
 #include "versions/scheme.h"
 #include "versions/semver/semver.h"
 
 namespace surveyor::versions {
 namespace {
 
-const std::array<const Scheme*, 6>& List() {
-  static const std::array<const Scheme*, 6> kList = {
-      &DpkgScheme(), &SemverScheme(), &NpmScheme(), &CargoScheme(), &HexScheme(), &PubScheme(),
+const std::array<const Scheme*, 11>& List() {
+  static const std::array<const Scheme*, 11> kList = {
+      &DpkgScheme(), &ApkScheme(),  &RpmScheme(), &SemverScheme(), &NpmScheme(),
+      &Pep440Scheme(), &PypiLegacyScheme(), &GoScheme(), &CargoScheme(), &HexScheme(),  &PubScheme(),
   };
   return kList;
 }

@@ -93,7 +93,7 @@ TEST_P(OwnTables, Agree) {
   CheckTable(*scheme, path);
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemes, OwnTables, ::testing::Values("dpkg", "semver"));
+INSTANTIATE_TEST_SUITE_P(Schemes, OwnTables, ::testing::Values("dpkg", "semver", "apk", "rpm", "pep440", "go"));
 
 class UpstreamTables : public ::testing::TestWithParam<TableFile> {};
 
@@ -113,7 +113,12 @@ INSTANTIATE_TEST_SUITE_P(
     Scalibr, UpstreamTables,
     ::testing::Values(TableFile{"dpkg", "debian-versions.txt"},
                       TableFile{"dpkg", "debian-versions-generated.txt"},
-                      TableFile{"semver", "semver-versions.txt"}),
+                      TableFile{"semver", "semver-versions.txt"},
+                      TableFile{"apk", "alpine-versions.txt"},
+                      TableFile{"apk", "alpine-versions-generated.txt"},
+                      TableFile{"rpm", "redhat-versions.txt"},
+                      TableFile{"pypi", "pypi-versions.txt"},
+                      TableFile{"pypi", "pypi-versions-generated.txt"}),
     [](const ::testing::TestParamInfo<TableFile>& info) {
       std::string name = info.param.file;
       for (char& c : name) {
