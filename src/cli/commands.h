@@ -12,5 +12,7 @@ struct CommandContext {
   int exit_code = 0;
 };
 
+// `surveyor versions compare|affected` (src/cli/versions_command.cc).
+void RegisterVersionsCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -153,7 +153,9 @@ Result<EntryResult> Evaluate(const Json& entry, const Scheme& scheme, std::strin
         range_scheme = &scheme;
         slot = &installed;
       } else if (type == "SEMVER") {
-        range_scheme = &SemverScheme();
+        // SEMVER ranges order by SemVer; Go's scheme is SemVer plus toolchain spellings
+        // ("go1.19.8"), so a Go package keeps its own scheme.
+        range_scheme = scheme.Name() == "go" ? &scheme : &SemverScheme();
         slot = &installed_semver;
       } else if (type == "GIT") {
         continue;  // commits cannot be compared with package versions
