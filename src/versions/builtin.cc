@@ -2,7 +2,10 @@
 #include <array>
 
 #include "versions/apk/apk.h"
+#include "versions/cran/cran.h"
 #include "versions/dpkg/dpkg.h"
+#include "versions/maven/maven.h"
+#include "versions/rubygems/rubygems.h"
 #include "versions/golang/golang.h"
 #include "versions/pep440/pep440.h"
 #include "versions/rpm/rpm.h"
@@ -12,10 +15,10 @@
 namespace surveyor::versions {
 namespace {
 
-const std::array<const Scheme*, 11>& List() {
-  static const std::array<const Scheme*, 11> kList = {
+const std::array<const Scheme*, 14>& List() {
+  static const std::array<const Scheme*, 14> kList = {
       &DpkgScheme(), &ApkScheme(),  &RpmScheme(), &SemverScheme(), &NpmScheme(),
-      &Pep440Scheme(), &PypiLegacyScheme(), &GoScheme(), &CargoScheme(), &HexScheme(),  &PubScheme(),
+      &Pep440Scheme(), &PypiLegacyScheme(), &GoScheme(), &MavenScheme(), &RubyGemsScheme(), &CargoScheme(), &CranScheme(), &HexScheme(),  &PubScheme(),
   };
   return kList;
 }

@@ -93,7 +93,8 @@ TEST_P(OwnTables, Agree) {
   CheckTable(*scheme, path);
 }
 
-INSTANTIATE_TEST_SUITE_P(Schemes, OwnTables, ::testing::Values("dpkg", "semver", "apk", "rpm", "pep440", "go"));
+INSTANTIATE_TEST_SUITE_P(Schemes, OwnTables, ::testing::Values("dpkg", "semver", "apk", "rpm", "pep440", "go", "maven",
+                                           "rubygems", "cran"));
 
 class UpstreamTables : public ::testing::TestWithParam<TableFile> {};
 
@@ -118,6 +119,12 @@ INSTANTIATE_TEST_SUITE_P(
                       TableFile{"apk", "alpine-versions-generated.txt"},
                       TableFile{"rpm", "redhat-versions.txt"},
                       TableFile{"pypi", "pypi-versions.txt"},
+                      TableFile{"maven", "maven-versions.txt"},
+                      TableFile{"maven", "maven-versions-generated.txt"},
+                      TableFile{"rubygems", "rubygems-versions.txt"},
+                      TableFile{"rubygems", "rubygems-versions-generated.txt"},
+                      TableFile{"cran", "cran-versions.txt"},
+                      TableFile{"cran", "cran-versions-generated.txt"},
                       TableFile{"pypi", "pypi-versions-generated.txt"}),
     [](const ::testing::TestParamInfo<TableFile>& info) {
       std::string name = info.param.file;

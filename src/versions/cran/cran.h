@@ -1,0 +1,13 @@
+// CRAN (R package_version) versions: non-negative integers separated by '.' or '-'; compared
+// component by component numerically; with an equal prefix the shorter version is lower.
+// Stateless singleton; thread-safe.
+#pragma once
+
+#include "versions/scheme.h"
+
+namespace surveyor::versions {
+
+// Name() "cran". At least two components, as R requires for package versions.
+const Scheme& CranScheme();
+
+}  // namespace surveyor::versions
