@@ -2,6 +2,7 @@
 #include <array>
 
 #include "versions/apk/apk.h"
+#include "versions/composer/composer.h"
 #include "versions/cran/cran.h"
 #include "versions/dpkg/dpkg.h"
 #include "versions/maven/maven.h"
@@ -15,10 +16,11 @@
 namespace surveyor::versions {
 namespace {
 
-const std::array<const Scheme*, 14>& List() {
-  static const std::array<const Scheme*, 14> kList = {
+const std::array<const Scheme*, 17>& List() {
+  static const std::array<const Scheme*, 17> kList = {
       &DpkgScheme(), &ApkScheme(),  &RpmScheme(), &SemverScheme(), &NpmScheme(),
-      &Pep440Scheme(), &PypiLegacyScheme(), &GoScheme(), &MavenScheme(), &RubyGemsScheme(), &CargoScheme(), &CranScheme(), &HexScheme(),  &PubScheme(),
+      &Pep440Scheme(), &PypiLegacyScheme(), &GoScheme(), &MavenScheme(), &RubyGemsScheme(), &CargoScheme(), &CranScheme(),
+      &NuGetScheme(), &ComposerScheme(), &HackageScheme(), &HexScheme(),  &PubScheme(),
   };
   return kList;
 }

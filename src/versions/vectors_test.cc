@@ -96,6 +96,27 @@ TEST_P(OwnTables, Agree) {
 INSTANTIATE_TEST_SUITE_P(Schemes, OwnTables, ::testing::Values("dpkg", "semver", "apk", "rpm", "pep440", "go", "maven",
                                            "rubygems", "cran"));
 
+const TableFile kScalibrTables[] = {
+    TableFile{"dpkg", "debian-versions.txt"},
+    TableFile{"dpkg", "debian-versions-generated.txt"},
+    TableFile{"semver", "semver-versions.txt"},
+    TableFile{"apk", "alpine-versions.txt"},
+    TableFile{"apk", "alpine-versions-generated.txt"},
+    TableFile{"rpm", "redhat-versions.txt"},
+    TableFile{"pypi", "pypi-versions.txt"},
+    TableFile{"maven", "maven-versions.txt"},
+    TableFile{"maven", "maven-versions-generated.txt"},
+    TableFile{"rubygems", "rubygems-versions.txt"},
+    TableFile{"rubygems", "rubygems-versions-generated.txt"},
+    TableFile{"cran", "cran-versions.txt"},
+    TableFile{"nuget", "nuget-versions.txt"},
+    TableFile{"pub", "pub-versions.txt"},
+    TableFile{"hackage", "hackage-versions.txt"},
+    TableFile{"composer", "packagist-versions.txt"},
+    TableFile{"composer", "packagist-versions-generated.txt"},
+    TableFile{"cran", "cran-versions-generated.txt"},
+    TableFile{"pypi", "pypi-versions-generated.txt"}};
+
 class UpstreamTables : public ::testing::TestWithParam<TableFile> {};
 
 TEST_P(UpstreamTables, Agree) {
@@ -112,20 +133,7 @@ TEST_P(UpstreamTables, Agree) {
 
 INSTANTIATE_TEST_SUITE_P(
     Scalibr, UpstreamTables,
-    ::testing::Values(TableFile{"dpkg", "debian-versions.txt"},
-                      TableFile{"dpkg", "debian-versions-generated.txt"},
-                      TableFile{"semver", "semver-versions.txt"},
-                      TableFile{"apk", "alpine-versions.txt"},
-                      TableFile{"apk", "alpine-versions-generated.txt"},
-                      TableFile{"rpm", "redhat-versions.txt"},
-                      TableFile{"pypi", "pypi-versions.txt"},
-                      TableFile{"maven", "maven-versions.txt"},
-                      TableFile{"maven", "maven-versions-generated.txt"},
-                      TableFile{"rubygems", "rubygems-versions.txt"},
-                      TableFile{"rubygems", "rubygems-versions-generated.txt"},
-                      TableFile{"cran", "cran-versions.txt"},
-                      TableFile{"cran", "cran-versions-generated.txt"},
-                      TableFile{"pypi", "pypi-versions-generated.txt"}),
+    ::testing::ValuesIn(kScalibrTables)),
     [](const ::testing::TestParamInfo<TableFile>& info) {
       std::string name = info.param.file;
       for (char& c : name) {
@@ -133,6 +141,25 @@ INSTANTIATE_TEST_SUITE_P(
       }
       return name;
     });
+
+// Every table file shipped in the shared folder is listed above: none is left out.
+TEST(UpstreamTablesList, CoversEveryFile) {
+  std::filesystem::path dir =
+      std::filesystem::path(SURVEYOR_SHARED_DIR) / "data/version-vectors/osv-scalibr-semantic";
+  if (!std::filesystem::exists(dir)) GTEST_SKIP() << dir << " absent";
+  size_t files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.path().extension() != ".txt" || name.find("-versions") == std::string::npos) {
+      continue;
+    }
+    ++files;
+    bool listed = false;
+    for (const TableFile& t : kScalibrTables) listed |= name == t.file;
+    EXPECT_TRUE(listed) << name << " is not checked by any scheme";
+  }
+  EXPECT_GT(files, 0u);
+}
 
 }  // namespace
 }  // namespace surveyor::versions

@@ -6,14 +6,14 @@
 namespace surveyor::versions {
 namespace {
 
-constexpr std::string_view kName = "cran";
-
-class Cran final : public Scheme {
+class NumberList final : public Scheme {
  public:
-  std::string_view Name() const override { return kName; }
+  NumberList(std::string_view name, bool dash, size_t min_components)
+      : name_(name), dash_(dash), min_components_(min_components) {}
+  std::string_view Name() const override { return name_; }
 
   Result<Version> Parse(std::string_view text) const override {
-    RETURN_IF_ERROR(internal::CheckLength(kName, text));
+    RETURN_IF_ERROR(internal::CheckLength(name_, text));
     std::string_view s = internal::TrimBlanks(text);
     std::string key;
     size_t i = 0;
@@ -21,26 +21,39 @@ class Cran final : public Scheme {
     while (true) {
       size_t start = i;
       while (i < s.size() && internal::IsDigit(s[i])) ++i;
-      if (i == start) return internal::Invalid(kName, text, "expected a number");
+      if (i == start) return internal::Invalid(name_, text, "expected a number");
       key.push_back(0x01);
       internal::AppendNumber(key, s.substr(start, i - start));
       ++components;
       if (i == s.size()) break;
-      if (s[i] != '.' && s[i] != '-') {
-        return internal::Invalid(kName, text, "components must be separated by '.' or '-'");
+      if (s[i] != '.' && !(dash_ && s[i] == '-')) {
+        return internal::Invalid(name_, text, dash_ ? "components must be separated by '.' or '-'"
+                                                    : "components must be separated by '.'");
       }
       ++i;
     }
-    if (components < 2) return internal::Invalid(kName, text, "needs at least two components");
+    if (components < min_components_) {
+      return internal::Invalid(name_, text, "needs at least two components");
+    }
     key.push_back(0x00);
     return Version(this, std::string(text), std::move(key));
   }
+
+ private:
+  std::string_view name_;
+  bool dash_;
+  size_t min_components_;
 };
 
 }  // namespace
 
 const Scheme& CranScheme() {
-  static const Cran kScheme;
+  static const NumberList kScheme("cran", true, 2);
+  return kScheme;
+}
+
+const Scheme& HackageScheme() {
+  static const NumberList kScheme("hackage", false, 1);
   return kScheme;
 }
 

@@ -81,7 +81,7 @@ Result<SemverParts> ParseSemverParts(std::string_view scheme, std::string_view t
     if (!ReadNumber(s, pos, out)) {
       return Invalid(scheme, text, std::string("expected a number for the ") + what);
     }
-    if (!options.loose && out.size() > 1 && out[0] == '0') {
+    if (!options.loose && !options.leading_zeros && out.size() > 1 && out[0] == '0') {
       return Invalid(scheme, text, std::string("leading zero in the ") + what);
     }
     if (options.npm_limits && TooBig(out)) {
@@ -96,6 +96,10 @@ Result<SemverParts> ParseSemverParts(std::string_view scheme, std::string_view t
     if (pos < s.size() && s[pos] == '.') {
       ++pos;
       RETURN_IF_ERROR(numeric(parts.patch, "patch version"));
+      if (options.four_part && pos < s.size() && s[pos] == '.') {
+        ++pos;
+        RETURN_IF_ERROR(numeric(parts.revision, "revision number"));
+      }
     } else if (!options.partial) {
       return Invalid(scheme, text, "expected MAJOR.MINOR.PATCH");
     }
@@ -142,26 +146,48 @@ Result<SemverParts> ParseSemverParts(std::string_view scheme, std::string_view t
   return parts;
 }
 
-void AppendSemverKey(std::string& key, const SemverParts& parts) {
-  internal::AppendNumber(key, parts.major);
-  internal::AppendNumber(key, parts.minor);
-  internal::AppendNumber(key, parts.patch);
-  if (parts.prerelease.empty()) {
-    key.push_back(0x02);
-    return;
-  }
-  key.push_back(0x01);
-  for (std::string_view id : parts.prerelease) {
+namespace {
+
+void AppendIdentifiers(std::string& key, const std::vector<std::string_view>& ids,
+                       bool fold_case) {
+  for (std::string_view id : ids) {
     if (AllDigits(id)) {
       key.push_back(0x01);
       internal::AppendNumber(key, id);
     } else {
       key.push_back(0x02);
-      key.append(id);
+      if (fold_case) {
+        for (char c : id) key.push_back(internal::ToLower(c));
+      } else {
+        key.append(id);
+      }
       key.push_back(0x00);
     }
   }
   key.push_back(0x00);
+}
+
+}  // namespace
+
+void AppendSemverKey(std::string& key, const SemverParts& parts, const SemverOptions& options) {
+  internal::AppendNumber(key, parts.major);
+  internal::AppendNumber(key, parts.minor);
+  internal::AppendNumber(key, parts.patch);
+  if (options.four_part) internal::AppendNumber(key, parts.revision);
+  if (parts.prerelease.empty()) {
+    key.push_back(0x02);
+  } else {
+    key.push_back(0x01);
+    AppendIdentifiers(key, parts.prerelease, options.fold_case);
+  }
+  if (options.order_build) {
+    if (parts.build.empty()) {
+      key.push_back(0x00);
+    } else {
+      key.push_back(0x01);
+      AppendIdentifiers(key, parts.build, options.fold_case);
+    }
+  }
 }
 
 namespace {
@@ -174,7 +200,7 @@ class SemverLike final : public Scheme {
     ASSIGN_OR_RETURN(SemverParts parts, ParseSemverParts(name_, text, options_));
     std::string key;
     key.reserve(16);
-    AppendSemverKey(key, parts);
+    AppendSemverKey(key, parts, options_);
     return Version(this, std::string(text), std::move(key));
   }
   Result<Version> ParseWith(std::string_view text, const SemverOptions& options) const {
@@ -216,7 +242,15 @@ const Scheme& HexScheme() {
   return kScheme;
 }
 const Scheme& PubScheme() {
-  static const SemverLike kScheme("pub", SemverOptions{.allow_v = false});
+  static const SemverLike kScheme(
+      "pub", SemverOptions{.allow_v = true, .partial = true, .extra_components = true,
+                           .order_build = true});
+  return kScheme;
+}
+const Scheme& NuGetScheme() {
+  static const SemverLike kScheme(
+      "nuget", SemverOptions{.allow_v = true, .loose = false, .partial = true, .four_part = true,
+                             .fold_case = true, .leading_zeros = true});
   return kScheme;
 }
 
