@@ -133,7 +133,7 @@ TEST_P(UpstreamTables, Agree) {
 
 INSTANTIATE_TEST_SUITE_P(
     Scalibr, UpstreamTables,
-    ::testing::ValuesIn(kScalibrTables)),
+    ::testing::ValuesIn(kScalibrTables),
     [](const ::testing::TestParamInfo<TableFile>& info) {
       std::string name = info.param.file;
       for (char& c : name) {
