@@ -190,5 +190,37 @@ TEST(NodeSemverFixtures, LessThanRange) {
   CheckOutside("version-not-lt-range.json", false, false);
 }
 
+TEST(NodeSemverFixtures, ComparatorIntersection) {
+  SKIP_WITHOUT_SHARED();
+  Json rows = Load("comparator-intersection.json");
+  ASSERT_GT(rows.size(), 0u);
+  for (const Json& row : rows) {
+    NpmRangeOptions o = Options(row, 3);
+    std::string a = row[0], b = row[1];
+    const bool want = row[2].get<bool>();
+    Result<NpmRange::Comparator> ca = NpmRange::ParseComparator(a, o);
+    Result<NpmRange::Comparator> cb = NpmRange::ParseComparator(b, o);
+    ASSERT_TRUE(ca.ok() && cb.ok()) << a << " | " << b;
+    EXPECT_EQ(NpmRange::Intersects(*ca, *cb, o), want) << a << " vs " << b;
+    EXPECT_EQ(NpmRange::Intersects(*cb, *ca, o), want) << b << " vs " << a;
+  }
+}
+
+TEST(NodeSemverFixtures, RangeIntersection) {
+  SKIP_WITHOUT_SHARED();
+  Json rows = Load("range-intersection.json");
+  ASSERT_GT(rows.size(), 0u);
+  for (const Json& row : rows) {
+    NpmRangeOptions o = Options(row, 3);
+    std::string a = row[0], b = row[1];
+    const bool want = row[2].get<bool>();
+    Result<NpmRange> ra = NpmRange::Parse(a, o);
+    Result<NpmRange> rb = NpmRange::Parse(b, o);
+    ASSERT_TRUE(ra.ok() && rb.ok()) << a << " | " << b;
+    EXPECT_EQ(ra->Intersects(*rb), want) << a << " vs " << b;
+    EXPECT_EQ(rb->Intersects(*ra), want) << b << " vs " << a;
+  }
+}
+
 }  // namespace
 }  // namespace surveyor::versions

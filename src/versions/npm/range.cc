@@ -5,6 +5,7 @@
 #include "versions/npm/range.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 #include "versions/internal/key.h"
 #include "versions/semver/semver.h"
@@ -295,14 +296,25 @@ std::string ReplaceGte0(std::string_view raw, const NpmRangeOptions& o) {
   return std::string(s);
 }
 
-// Hyphen range "A - B" over the whole text, or the text unchanged.
+// Hyphen range "A - B" over the whole text, or the text unchanged. An x-range holds blanks
+// only in its leading [v=\s]* run, so there is at most one place the " - " can be: after the
+// first blank-free token.
 std::string ReplaceHyphen(std::string_view r, const NpmRangeOptions& o) {
-  for (size_t k = 1; k + 1 < r.size(); ++k) {
-    if (r[k] != '-' || !IsWs(r[k - 1]) || !IsWs(r[k + 1])) continue;
+  size_t p = 0;
+  while (p < r.size() && (r[p] == 'v' || r[p] == '=' || IsWs(r[p]))) ++p;
+  size_t k = p;
+  while (k < r.size() && !IsWs(r[k])) ++k;
+  while (k < r.size() && IsWs(r[k])) ++k;
+  if (k == r.size() || r[k] != '-' || k + 1 >= r.size() || !IsWs(r[k + 1]) || !IsWs(r[k - 1])) {
+    return std::string(r);
+  }
+  {
     std::string_view from = Trim(r.substr(0, k));
     std::string_view to = Trim(r.substr(k + 1));
     XParts f, t;
-    if (!MatchXRangePlain(from, o.loose, f) || !MatchXRangePlain(to, o.loose, t)) continue;
+    if (!MatchXRangePlain(from, o.loose, f) || !MatchXRangePlain(to, o.loose, t)) {
+      return std::string(r);
+    }
     const bool inc = o.include_prerelease;
     std::string a, b;
     if (IsX(f.M)) {
@@ -332,7 +344,6 @@ std::string ReplaceHyphen(std::string_view r, const NpmRangeOptions& o) {
     }
     return std::string(Trim(a + " " + b));
   }
-  return std::string(r);
 }
 
 // Whitespace after an operator that precedes a version is dropped ("> 1.2" → ">1.2");
@@ -522,20 +533,18 @@ Result<std::vector<NpmRange::Comparator>> ParseSet(std::string_view part,
                               [](const std::string& c) { return !LooseComparatorShape(c); }),
                list.end());
   }
+  // Like node-semver's Map keyed by the comparator's text: the first position, the last value.
   std::vector<NpmRange::Comparator> out;
+  std::unordered_map<std::string, size_t> index;
   for (const std::string& text : list) {
     ASSIGN_OR_RETURN(NpmRange::Comparator c, MakeComparator(text, o));
     if (IsNullSet(c)) return std::vector<NpmRange::Comparator>{std::move(c)};
-    const std::string v = Value(c);
-    bool replaced = false;
-    for (NpmRange::Comparator& existing : out) {
-      if (Value(existing) == v) {
-        existing = c;
-        replaced = true;
-        break;
-      }
+    auto [it, inserted] = index.emplace(Value(c), out.size());
+    if (inserted) {
+      out.push_back(std::move(c));
+    } else {
+      out[it->second] = std::move(c);
     }
-    if (!replaced) out.push_back(std::move(c));
   }
   if (out.size() > 1) {
     out.erase(std::remove_if(out.begin(), out.end(),
@@ -689,6 +698,77 @@ bool NpmRange::Outside(std::string_view version, bool above) const {
     if (low->op == ecomp && ltn) return false;
   }
   return true;
+}
+
+Result<NpmRange::Comparator> NpmRange::ParseComparator(std::string_view text,
+                                                       const NpmRangeOptions& options) {
+  if (text.size() > kMaxRangeLength) return InvalidArgument("npm comparator too long");
+  return MakeComparator(Join(SplitWs(Trim(text)), " "), options);
+}
+
+bool NpmRange::Intersects(const Comparator& a, const Comparator& b,
+                          const NpmRangeOptions& options) {
+  auto single = [&](const Comparator& c) {
+    NpmRange r;
+    r.options_ = options;
+    r.sets_.push_back({c});
+    return r;
+  };
+  if (a.op == Op::kAny || b.op == Op::kAny) return true;
+  if (a.op == Op::kEq) return single(b).Satisfies(a.version, a.prerelease, a.main);
+  if (b.op == Op::kEq) return single(a).Satisfies(b.version, b.prerelease, b.main);
+  const std::string va = Value(a);
+  const std::string vb = Value(b);
+  if (options.include_prerelease && (va == "<0.0.0-0" || vb == "<0.0.0-0")) return false;
+  if (!options.include_prerelease &&
+      (va.rfind("<0.0.0", 0) == 0 || vb.rfind("<0.0.0", 0) == 0)) {
+    return false;
+  }
+  auto up = [](Op op) { return op == Op::kGt || op == Op::kGe; };
+  auto down = [](Op op) { return op == Op::kLt || op == Op::kLe; };
+  auto inclusive = [](Op op) { return op == Op::kGe || op == Op::kLe; };
+  if (up(a.op) && up(b.op)) return true;
+  if (down(a.op) && down(b.op)) return true;
+  if (a.text == b.text && inclusive(a.op) && inclusive(b.op)) return true;
+  const auto c = NpmScheme().Compare(a.version, b.version);
+  if (c < 0 && up(a.op) && down(b.op)) return true;
+  if (c > 0 && down(a.op) && up(b.op)) return true;
+  return false;
+}
+
+namespace {
+
+// node-semver's isSatisfiable: every pair of comparators in the set intersects.
+bool Satisfiable(const std::vector<NpmRange::Comparator>& set, const NpmRangeOptions& o) {
+  for (size_t i = set.size(); i-- > 1;) {
+    for (size_t j = 0; j < i; ++j) {
+      if (!NpmRange::Intersects(set[i], set[j], o)) return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+bool NpmRange::Intersects(const NpmRange& other) const {
+  for (const auto& mine : sets_) {
+    if (!Satisfiable(mine, options_)) continue;
+    for (const auto& theirs : other.sets_) {
+      if (!Satisfiable(theirs, options_)) continue;
+      bool all = true;
+      for (const Comparator& a : mine) {
+        for (const Comparator& b : theirs) {
+          if (!Intersects(a, b, options_)) {
+            all = false;
+            break;
+          }
+        }
+        if (!all) break;
+      }
+      if (all) return true;
+    }
+  }
+  return false;
 }
 
 bool NpmRange::VersionAbove(std::string_view version) const { return Outside(version, true); }

@@ -48,6 +48,16 @@ class NpmRange {
   bool VersionAbove(std::string_view version) const;
   bool VersionBelow(std::string_view version) const;
 
+  // semver.intersects(range, other): can one version satisfy both?
+  bool Intersects(const NpmRange& other) const;
+
+  // A single comparator ("", ">=1.2.3", "<2.0.0-0"), as `new Comparator(text)` reads it.
+  static Result<Comparator> ParseComparator(std::string_view text,
+                                            const NpmRangeOptions& options = {});
+  // Comparator.intersects.
+  static bool Intersects(const Comparator& a, const Comparator& b,
+                         const NpmRangeOptions& options);
+
   const std::vector<std::vector<Comparator>>& sets() const { return sets_; }
 
  private:
