@@ -84,17 +84,27 @@ std::vector<Token> Tokenize(std::string_view s) {
     start = end + 1;
   }
   // Trim trailing nulls, then again before every remaining '-' from the end to the start.
+  // Removal only marks tokens (erasing in place would make long versions quadratic); indexes
+  // below the current one are unaffected by removals, so the walk is the same.
   auto trim = [](const Token& t) { return t.value == "0" || t.value.empty(); };
+  std::vector<bool> removed(tokens.size(), false);
   long i = static_cast<long>(tokens.size()) - 1;
   while (i > 0) {
     if (trim(tokens[i])) {
-      tokens.erase(tokens.begin() + i);
+      removed[i] = true;
       --i;
       continue;
     }
     while (i >= 0 && tokens[i].prefix != '-') --i;
     --i;
   }
+  size_t kept = 0;
+  for (size_t k = 0; k < tokens.size(); ++k) {
+    if (removed[k]) continue;
+    if (kept != k) tokens[kept] = std::move(tokens[k]);
+    ++kept;
+  }
+  tokens.resize(kept);
   return tokens;
 }
 

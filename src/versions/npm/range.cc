@@ -352,6 +352,7 @@ std::string TrimOperators(std::string_view r) {
   std::string out;
   out.reserve(r.size());
   size_t i = 0;
+  size_t run_end = 0;  // end of the last [v=\s]* run measured; later starts inside it share it
   while (i < r.size()) {
     const char c = r[i];
     if (c == '<' || c == '>' || c == '=') {
@@ -361,7 +362,12 @@ std::string TrimOperators(std::string_view r) {
       size_t k = j;
       while (k < r.size() && IsWs(r[k])) ++k;
       size_t q = k;
-      while (q < r.size() && (r[q] == 'v' || r[q] == '=' || IsWs(r[q]))) ++q;
+      if (k < run_end) {
+        q = run_end;
+      } else {
+        while (q < r.size() && (r[q] == 'v' || r[q] == '=' || IsWs(r[q]))) ++q;
+        run_end = q;
+      }
       const bool version_follows =
           q < r.size() && (IsDigit(r[q]) || r[q] == 'x' || r[q] == 'X' || r[q] == '*');
       i = version_follows ? k : j;
