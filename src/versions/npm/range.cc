@@ -139,14 +139,7 @@ bool MatchXRangePlain(std::string_view s, bool loose, XParts& out) {
       }
     }
   }
-  if (i != s.size()) return false;
-  // A number after an x ("1.x.5", "x.1") is not an x-range.
-  if ((IsX(out.M) && !out.m.empty() && !IsX(out.m)) ||
-      (IsX(out.M) && !out.p.empty() && !IsX(out.p)) ||
-      (IsX(out.m) && !out.m.empty() && !out.p.empty() && !IsX(out.p))) {
-    return false;
-  }
-  return true;
+  return i == s.size();
 }
 
 std::string ReplaceCaret(const std::string& comp, const NpmRangeOptions& o) {
@@ -207,6 +200,9 @@ std::string ReplaceXRange(std::string_view raw, const NpmRangeOptions& o) {
   XParts x;
   if (!MatchXRangePlain(std::string_view(comp).substr(i), o.loose, x)) return comp;
   std::string M(x.M), m(x.m), p(x.p);
+  // A number after an x ("1.x.5", "x.1") is not an x-range; the text stays as it is (and then
+  // fails as a comparator). Carets, tildes and hyphen ranges do not have this rule.
+  if ((IsX(M) && !IsX(m)) || (IsX(m) && !p.empty() && !IsX(p))) return comp;
   const bool xM = IsX(M);
   const bool xm = xM || IsX(m);
   const bool xp = xm || IsX(p);
@@ -257,18 +253,26 @@ std::string ReplaceStars(std::string_view raw) {
   return s;
 }
 
-// Removes the first build suffix "+ids".
-std::string StripBuild(std::string s) {
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] != '+') continue;
-    size_t j = i + 1;
-    if (!ReadIds(s, j, false)) continue;
-    // ReadIds stops after a trailing '.', which the pattern does not include.
-    if (s[j - 1] == '.') --j;
-    s.erase(i, j - i);
-    return s;
+// Removes the first build suffix "+ids" (every one when `all`).
+std::string StripBuild(std::string s, bool all = false) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  bool done = false;
+  while (i < s.size()) {
+    if (!done && s[i] == '+') {
+      size_t j = i + 1;
+      if (ReadIds(s, j, false)) {
+        // ReadIds stops after a trailing '.', which the pattern does not include.
+        if (s[j - 1] == '.') --j;
+        i = j;
+        done = !all;
+        continue;
+      }
+    }
+    out.push_back(s[i++]);
   }
-  return s;
+  return out;
 }
 
 std::string ParseComparatorText(const std::string& raw, const NpmRangeOptions& o) {
@@ -516,7 +520,7 @@ bool LooseComparatorShape(std::string_view s) {
 
 Result<std::vector<NpmRange::Comparator>> ParseSet(std::string_view part,
                                                    const NpmRangeOptions& o) {
-  std::string r = ReplaceHyphen(part, o);
+  std::string r = ReplaceHyphen(StripBuild(std::string(part), /*all=*/true), o);
   r = TrimOperators(r);
   // JavaScript split(' '), parseComparator on each piece, join, split(/\s+/).
   std::vector<std::string> pieces;
@@ -540,10 +544,16 @@ Result<std::vector<NpmRange::Comparator>> ParseSet(std::string_view part,
                list.end());
   }
   // Like node-semver's Map keyed by the comparator's text: the first position, the last value.
-  std::vector<NpmRange::Comparator> out;
-  std::unordered_map<std::string, size_t> index;
+  // Every comparator must be valid before a null set ("<0.0.0-0") short-cuts the rest.
+  std::vector<NpmRange::Comparator> parsed;
+  parsed.reserve(list.size());
   for (const std::string& text : list) {
     ASSIGN_OR_RETURN(NpmRange::Comparator c, MakeComparator(text, o));
+    parsed.push_back(std::move(c));
+  }
+  std::vector<NpmRange::Comparator> out;
+  std::unordered_map<std::string, size_t> index;
+  for (NpmRange::Comparator& c : parsed) {
     if (IsNullSet(c)) return std::vector<NpmRange::Comparator>{std::move(c)};
     auto [it, inserted] = index.emplace(Value(c), out.size());
     if (inserted) {

@@ -8,6 +8,7 @@ TOOL is versions_compare_tool. ORACLE is one of
   pep440  Debian's python3-packaging (packaging.version.Version)
   rpm     Debian's python3-rpm (rpm.labelCompare)
   npm     the npm `semver` package (installed by the test into a gitignored folder)
+  npm-range  the same package's validRange and satisfies, on random ranges and versions
 Every pair must agree; exit 0 on full agreement, 1 on any disagreement, 77 (ctest SKIP) when
 the oracle or the shared data is not available.
 """
@@ -217,10 +218,52 @@ def oracle_npm(pairs):
     return r.stdout.split("\n")[:-1]
 
 
+def random_ranges(rng, n):
+    nums = ["0", "1", "2", "3", "10", "x", "*", "X"]
+    def xr():
+        parts = [rng.choice(nums[:5])] + [rng.choice(nums) for _ in range(rng.randint(0, 2))]
+        v = ".".join(parts)
+        if len(parts) == 3 and rng.random() < 0.3:
+            v += "-" + rng.choice(["alpha", "beta.1", "0", "rc.2"])
+        return v
+    def comparator():
+        kind = rng.random()
+        if kind < 0.15:
+            return "^" + xr()
+        if kind < 0.3:
+            return rng.choice(["~", "~>", "~ "]) + xr()
+        if kind < 0.45:
+            return xr() + " - " + xr()
+        if kind < 0.8:
+            return rng.choice(["<", "<=", ">", ">=", "=", "", "> ", ">= "]) + xr()
+        return rng.choice(["*", "", "x", "1.x || 2.x"])
+    out = []
+    for _ in range(n):
+        sets = []
+        for _ in range(rng.randint(1, 2)):
+            sets.append(" ".join(comparator() for _ in range(rng.randint(1, 2))))
+        out.append(" || ".join(sets))
+    return out
+
+
+def oracle_npm_range(pairs):
+    target = npm_semver_module()
+    script = ("const semver=require('semver');const lines=require('fs').readFileSync(0,'utf8')"
+              ".split('\\n');lines.pop();const out=[];for(const l of lines){const [r,v]=l.split('\\t');"
+              "const c=semver.validRange(r);if(c===null){out.push('!');continue;}"
+              "out.push((semver.satisfies(v,r)?'1 ':'0 ')+c);}"
+              "process.stdout.write(out.join('\\n')+'\\n');")
+    data = "".join(f"{a}\t{b}\n" for a, b in pairs)
+    env = dict(os.environ, NODE_PATH=os.path.join(target, "node_modules"))
+    r = subprocess.run(["node", "-e", script], input=data, capture_output=True, text=True,
+                       env=env, check=True)
+    return r.stdout.split("\n")[:-1]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("tool")
-    ap.add_argument("oracle", choices=["dpkg", "pep440", "rpm", "npm"])
+    ap.add_argument("oracle", choices=["dpkg", "pep440", "rpm", "npm", "npm-range"])
     ap.add_argument("--pairs", type=int, default=0)
     ap.add_argument("--seed", type=int, default=20261201)
     args = ap.parse_args()
@@ -245,6 +288,14 @@ def main():
         pairs = neighbour_pairs(vs, rng, n // 2) + random_pairs(vs, rng, n - n // 2)
         expected = oracle_rpm(pairs)
         scheme = "rpm"
+    elif args.oracle == "npm-range":
+        versions = semver_versions(rng)
+        n = args.pairs or 20000
+        ranges = random_ranges(rng, n)
+        pairs = [(r, rng.choice(versions)) for r in ranges]
+        vs = ranges
+        expected = oracle_npm_range(pairs)
+        scheme = "npm-range"
     else:
         vs = semver_versions(rng)
         n = args.pairs or 50000
@@ -255,6 +306,13 @@ def main():
     checked = agree = 0
     bad = []
     for (a, b), e, g in zip(pairs, expected, got):
+        if scheme == "npm-range":
+            checked += 1
+            if e == g:
+                agree += 1
+            else:
+                bad.append((a, b, e, g))
+            continue
         if e == "!":
             # The oracle rejects the input: we must reject it too (pep440/npm), or it is outside
             # what the oracle can judge (rpm's empty version field).
