@@ -16,5 +16,7 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx);
 void RegisterGcCommand(CLI::App& app, CommandContext& ctx);
 void RegisterFsckCommand(CLI::App& app, CommandContext& ctx);
 
+// `surveyor versions compare|affected` (src/cli/versions_command.cc).
+void RegisterVersionsCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

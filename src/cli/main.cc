@@ -10,6 +10,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterServeCommand(app, ctx);
   surveyor::cli::RegisterGcCommand(app, ctx);
   surveyor::cli::RegisterFsckCommand(app, ctx);
+  surveyor::cli::RegisterVersionsCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
