@@ -1,7 +1,7 @@
 #include "cli/storage.h"
 
 #include "common/fs.h"
-#include "store/schema.h"
+#include "registry/schema.h"
 
 namespace surveyor::cli {
 
@@ -9,7 +9,9 @@ Result<Storage> OpenStorage(const std::string& data_dir) {
   FileSystem& fs = PosixFileSystem::Default();
   RETURN_IF_ERROR(fs.MakeDirs(data_dir).WithContext("cannot create data directory " + data_dir));
   Storage storage;
-  ASSIGN_OR_RETURN(storage.db, store::OpenMetadata(JoinPath(data_dir, "metadata.db")));
+  ASSIGN_OR_RETURN(storage.db, store::Database::Open(JoinPath(data_dir, "metadata.db")));
+  // Every component that keeps tables in the metadata database, bottom-up.
+  RETURN_IF_ERROR(registry::Migrate(*storage.db));
   storage.blobs = std::make_unique<store::BlobStore>(data_dir, fs);
   RETURN_IF_ERROR(storage.blobs->Init());
   return storage;

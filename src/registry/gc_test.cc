@@ -8,7 +8,7 @@
 
 #include "registry/fsck.h"
 #include "registry/registry.h"
-#include "store/schema.h"
+#include "registry/schema.h"
 
 namespace surveyor::registry {
 namespace {
@@ -20,7 +20,8 @@ class GcTest : public ::testing::Test {
   void SetUp() override {
     char tmpl[] = "/tmp/surveyor-gc-XXXXXX";
     dir_ = mkdtemp(tmpl);
-    db_ = std::move(*store::OpenMetadata(dir_ + "/metadata.db"));
+    db_ = std::move(*store::Database::Open(dir_ + "/metadata.db"));
+    ASSERT_TRUE(Migrate(*db_).ok());
     blobs_ = std::make_unique<store::BlobStore>(dir_, PosixFileSystem::Default());
     ASSERT_TRUE(blobs_->Init().ok());
     registry_ = std::make_unique<Registry>(*db_, *blobs_, clock_, Options{});

@@ -5,7 +5,7 @@
 
 #include <filesystem>
 
-#include "store/schema.h"
+#include "registry/schema.h"
 
 namespace surveyor::registry {
 namespace {
@@ -19,9 +19,10 @@ class RegistryTest : public ::testing::Test {
   }
   void Open() {
     registry_.reset();
-    auto db = store::OpenMetadata(dir_ + "/metadata.db");
+    auto db = store::Database::Open(dir_ + "/metadata.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
+    ASSERT_TRUE(Migrate(*db_).ok());
     blobs_ = std::make_unique<store::BlobStore>(dir_, PosixFileSystem::Default());
     ASSERT_TRUE(blobs_->Init().ok());
     registry_ = std::make_unique<Registry>(*db_, *blobs_, clock_, Options{});
@@ -55,6 +56,10 @@ class RegistryTest : public ::testing::Test {
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<Registry> registry_;
 };
+
+TEST_F(RegistryTest, SchemaIsCurrent) {
+  EXPECT_EQ(db_->SchemaVersion("registry"), Migrations().back().version);
+}
 
 TEST_F(RegistryTest, ChunkedUploadInOrderAndGaps) {
   auto up = registry_->StartUpload("team/app");

@@ -1,9 +1,9 @@
-#include "store/schema.h"
+#include "registry/schema.h"
 
-namespace surveyor::store {
+namespace surveyor::registry {
 
-const std::vector<Migration>& MetadataMigrations() {
-  static const std::vector<Migration> kMigrations = {
+const std::vector<store::Migration>& Migrations() {
+  static const std::vector<store::Migration> kMigrations = {
       {1, "registry: repositories, blobs, manifests, tags", R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
@@ -60,10 +60,6 @@ CREATE INDEX tags_digest ON tags(repository_id, digest);
   return kMigrations;
 }
 
-Result<std::unique_ptr<Database>> OpenMetadata(const std::string& path) {
-  ASSIGN_OR_RETURN(auto db, Database::Open(path));
-  RETURN_IF_ERROR(db->Migrate(MetadataMigrations()));
-  return db;
-}
+Status Migrate(store::Database& db) { return db.Migrate("registry", Migrations()); }
 
-}  // namespace surveyor::store
+}  // namespace surveyor::registry
