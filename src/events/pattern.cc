@@ -597,8 +597,30 @@ Result<CompiledPattern> CompiledPattern::Compile(std::string_view text, size_t m
   return Compile(*raw);
 }
 
+namespace {
+
+// Every field on its own: a matching leaf, or (for exists:false) no leaf at all. For an event
+// without arrays this is the whole answer; with arrays it is a cheap necessary condition.
+bool FieldsMatchIndependently(const Conjunction& conj, const FlatEvent& event, bool exact) {
+  const auto& leaves = event.leaves();
+  for (const auto& f : conj.fields) {
+    const auto [begin, end] = event.Find(f.path);
+    bool found = false;
+    for (uint32_t k = begin; k < end && !found; ++k) found = Search::AnyMatcher(f, leaves[k]);
+    if (found) continue;
+    if (!f.allow_absent) return false;
+    if (exact && begin != end) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 bool CompiledPattern::Matches(const FlatEvent& event) const {
+  const bool arrays = event.has_arrays();
   for (const auto& conj : alternatives_) {
+    if (!FieldsMatchIndependently(conj, event, /*exact=*/!arrays)) continue;
+    if (!arrays) return true;
     Search search{event, conj, {}, 0};
     if (search.Run(0)) return true;
   }
