@@ -251,10 +251,10 @@ Result<Matcher> ParseMatchExpression(const RawValue& expr, bool* exists_false) {
       m.text = v.text;
       return m;
     }
-    if (v.is_object() && v.members.size() == 1 && v.members[0].first == "equals-ignore-case" &&
-        v.members[0].second.is_string()) {
+    if (v.is_object() && v.members.size() == 1 && v.members[0].key == "equals-ignore-case" &&
+        v.members[0].value.is_string()) {
       m.op = prefix ? MatchOp::kPrefixIgnoreCase : MatchOp::kSuffixIgnoreCase;
-      m.text = LowerAscii(v.members[0].second.text);
+      m.text = LowerAscii(v.members[0].value.text);
       return m;
     }
     return Invalid(name + " match pattern must be a string");

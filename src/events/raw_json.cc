@@ -22,17 +22,17 @@ void DedupeMembers(RawValue& object) {
   std::vector<size_t> order(m.size());
   std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
-                   [&](size_t a, size_t b) { return m[a].first < m[b].first; });
+                   [&](size_t a, size_t b) { return m[a].key < m[b].key; });
   std::vector<bool> keep(m.size(), true);
   bool any_duplicate = false;
   for (size_t i = 0; i + 1 < order.size(); ++i) {
-    if (m[order[i]].first == m[order[i + 1]].first) {
+    if (m[order[i]].key == m[order[i + 1]].key) {
       keep[order[i]] = false;  // a later one with the same key follows in stable order
       any_duplicate = true;
     }
   }
   if (!any_duplicate) return;
-  std::vector<std::pair<std::string, RawValue>> out;
+  std::vector<RawMember> out;
   out.reserve(m.size());
   for (size_t i = 0; i < m.size(); ++i) {
     if (keep[i]) out.push_back(std::move(m[i]));
@@ -116,7 +116,7 @@ class Builder {
     if (top.kind == RawValue::Kind::kArray) {
       top.items.push_back(std::move(v));
     } else {
-      top.members.emplace_back(std::move(keys_.back()), std::move(v));
+      top.members.push_back(RawMember{std::move(keys_.back()), std::move(v)});
     }
     return true;
   }
@@ -183,7 +183,7 @@ RawValue FromJson(const Json& value) {
       out.kind = RawValue::Kind::kObject;
       out.members.reserve(value.size());
       for (auto it = value.begin(); it != value.end(); ++it) {
-        out.members.emplace_back(it.key(), FromJson(it.value()));
+        out.members.push_back(RawMember{it.key(), FromJson(it.value())});
       }
       break;
     case Json::value_t::binary:

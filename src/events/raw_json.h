@@ -16,6 +16,8 @@
 
 namespace surveyor::events {
 
+struct RawMember;
+
 struct RawValue {
   enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
@@ -23,7 +25,7 @@ struct RawValue {
   double number = 0;  // kNumber only
   std::string text;   // kString: the decoded contents; kNumber: the source text
   std::vector<RawValue> items;                             // kArray
-  std::vector<std::pair<std::string, RawValue>> members;  // kObject, keys unique
+  std::vector<RawMember> members;  // kObject, keys unique
 
   bool is_object() const { return kind == Kind::kObject; }
   bool is_array() const { return kind == Kind::kArray; }
@@ -31,6 +33,11 @@ struct RawValue {
   bool is_number() const { return kind == Kind::kNumber; }
   // Member lookup (linear); nullptr when absent or when this is not an object.
   const RawValue* Find(std::string_view key) const;
+};
+
+struct RawMember {
+  std::string key;
+  RawValue value;
 };
 
 struct RawJsonLimits {
