@@ -85,6 +85,25 @@ std::vector<Expiration> Evaluate(const Policy& policy, const std::vector<Image>&
   return out;
 }
 
+namespace {
+
+Json PreviewEntry(const Image& img, const Expiration& e) {
+  const double pushed = std::chrono::duration<double>(img.pushed_at.time_since_epoch()).count();
+  return {{"imageTags", img.tags},
+          {"imageDigest", img.digest},
+          {"imagePushedAt", pushed},
+          {"action", {{"type", "EXPIRE"}}},
+          {"appliedRulePriority", e.rule_priority}};
+}
+
+bool PassesTagFilter(const Image& img, const std::string& filter) {
+  if (filter == "TAGGED") return !img.tags.empty();
+  if (filter == "UNTAGGED") return img.tags.empty();
+  return true;
+}
+
+}  // namespace
+
 Json BuildPreviewResults(const std::vector<Image>& images,
                          const std::vector<Expiration>& expirations,
                          const std::string& tag_status_filter) {
@@ -94,20 +113,56 @@ Json BuildPreviewResults(const std::vector<Image>& images,
   Json results = Json::array();
   for (const auto& e : expirations) {
     const auto it = by_digest.find(e.digest);
-    if (it == by_digest.end()) continue;
-    const Image& img = *it->second;
-    if (tag_status_filter == "TAGGED" && img.tags.empty()) continue;
-    if (tag_status_filter == "UNTAGGED" && !img.tags.empty()) continue;
-    const double pushed =
-        std::chrono::duration<double>(img.pushed_at.time_since_epoch()).count();
-    results.push_back({{"imageTags", img.tags},
-                       {"imageDigest", img.digest},
-                       {"imagePushedAt", pushed},
-                       {"action", {{"type", "EXPIRE"}}},
-                       {"appliedRulePriority", e.rule_priority}});
+    if (it == by_digest.end() || !PassesTagFilter(*it->second, tag_status_filter)) continue;
+    results.push_back(PreviewEntry(*it->second, e));
   }
   return {{"previewResults", results},
           {"summary", {{"expiringImageTotalCount", expirations.size()}}}};
+}
+
+Result<Json> BuildPreviewPage(const std::vector<Image>& images,
+                              const std::vector<Expiration>& expirations,
+                              const PreviewQuery& query) {
+  if (query.max_results < 1 || query.max_results > 100) {
+    return InvalidArgument("maxResults must be between 1 and 100", kInvalidParameter);
+  }
+  const std::string& f = query.tag_status_filter;
+  if (!f.empty() && f != "TAGGED" && f != "UNTAGGED" && f != "ANY") {
+    return InvalidArgument("filter.tagStatus must be one of TAGGED, UNTAGGED, ANY",
+                           kInvalidParameter);
+  }
+  size_t offset = 0;
+  if (!query.next_token.empty()) {
+    const std::string& t = query.next_token;
+    if (t.size() < 2 || t.size() > 12 || t[0] != 'p' ||
+        t.find_first_not_of("0123456789", 1) != std::string::npos) {
+      return InvalidArgument("Invalid parameter at 'nextToken'", kInvalidParameter);
+    }
+    offset = static_cast<size_t>(std::stoull(t.substr(1)));
+  }
+  std::unordered_map<std::string, const Image*> by_digest;
+  by_digest.reserve(images.size());
+  for (const auto& img : images) by_digest.emplace(img.digest, &img);
+  std::unordered_map<std::string, bool> wanted;
+  for (const auto& d : query.image_digests) wanted.emplace(d, true);
+  Json results = Json::array();
+  size_t seen = 0;
+  bool more = false;
+  for (const auto& e : expirations) {
+    const auto it = by_digest.find(e.digest);
+    if (it == by_digest.end() || !PassesTagFilter(*it->second, f)) continue;
+    if (!wanted.empty() && !wanted.count(e.digest)) continue;
+    if (seen++ < offset) continue;
+    if (results.size() == static_cast<size_t>(query.max_results)) {
+      more = true;
+      break;
+    }
+    results.push_back(PreviewEntry(*it->second, e));
+  }
+  Json out = {{"previewResults", results},
+              {"summary", {{"expiringImageTotalCount", expirations.size()}}}};
+  if (more) out["nextToken"] = "p" + std::to_string(offset + results.size());
+  return out;
 }
 
 }  // namespace surveyor::lifecycle

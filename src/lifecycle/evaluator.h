@@ -47,4 +47,18 @@ Json BuildPreviewResults(const std::vector<Image>& images,
                          const std::vector<Expiration>& expirations,
                          const std::string& tag_status_filter = "");
 
+// One page of GetLifecyclePolicyPreview. `image_digests` is the request's imageIds resolved to
+// digests by the caller (empty = every image); max_results 1..100 (AWS's bounds, default 100);
+// next_token is the value a previous page returned. Adds "nextToken" when more results remain.
+// Errors: InvalidArgument with domain code InvalidParameterException.
+struct PreviewQuery {
+  std::string tag_status_filter;
+  std::vector<std::string> image_digests;
+  int64_t max_results = 100;
+  std::string next_token;
+};
+Result<Json> BuildPreviewPage(const std::vector<Image>& images,
+                              const std::vector<Expiration>& expirations,
+                              const PreviewQuery& query);
+
 }  // namespace surveyor::lifecycle

@@ -93,5 +93,55 @@ TEST(Evaluator, PreviewShape) {
   EXPECT_EQ(untagged["previewResults"][0]["imageDigest"], "sha256:bb");
 }
 
+TEST(Evaluator, PreviewPages) {
+  std::vector<Image> images;
+  std::vector<Expiration> ex;
+  for (int i = 0; i < 5; ++i) {
+    const std::string d = "sha256:" + std::to_string(i);
+    images.push_back({d, i % 2 ? std::vector<std::string>{"t" + std::to_string(i)}
+                               : std::vector<std::string>{},
+                      TimePoint(std::chrono::seconds(1600000000 + i)), std::nullopt});
+    ex.push_back({d, 1});
+  }
+  PreviewQuery q;
+  q.max_results = 2;
+  auto p1 = BuildPreviewPage(images, ex, q);
+  ASSERT_TRUE(p1.ok());
+  ASSERT_EQ((*p1)["previewResults"].size(), 2u);
+  EXPECT_EQ((*p1)["previewResults"][1]["imageDigest"], "sha256:1");
+  ASSERT_TRUE(p1->contains("nextToken"));
+  q.next_token = (*p1)["nextToken"];
+  auto p2 = BuildPreviewPage(images, ex, q);
+  ASSERT_TRUE(p2.ok());
+  EXPECT_EQ((*p2)["previewResults"][0]["imageDigest"], "sha256:2");
+  q.next_token = (*p2)["nextToken"];
+  auto p3 = BuildPreviewPage(images, ex, q);
+  ASSERT_TRUE(p3.ok());
+  ASSERT_EQ((*p3)["previewResults"].size(), 1u);
+  EXPECT_EQ((*p3)["previewResults"][0]["imageDigest"], "sha256:4");
+  EXPECT_FALSE(p3->contains("nextToken"));
+  EXPECT_EQ((*p3)["summary"]["expiringImageTotalCount"], 5);
+
+  PreviewQuery tagged;
+  tagged.tag_status_filter = "TAGGED";
+  tagged.image_digests = {"sha256:1", "sha256:2"};
+  auto t = BuildPreviewPage(images, ex, tagged);
+  ASSERT_TRUE(t.ok());
+  ASSERT_EQ((*t)["previewResults"].size(), 1u);
+  EXPECT_EQ((*t)["previewResults"][0]["imageDigest"], "sha256:1");
+
+  PreviewQuery bad;
+  bad.max_results = 0;
+  EXPECT_FALSE(BuildPreviewPage(images, ex, bad).ok());
+  bad.max_results = 101;
+  EXPECT_FALSE(BuildPreviewPage(images, ex, bad).ok());
+  bad.max_results = 10;
+  bad.next_token = "garbage";
+  EXPECT_EQ(BuildPreviewPage(images, ex, bad).status().domain_code(), kInvalidParameter);
+  bad.next_token.clear();
+  bad.tag_status_filter = "tagged";
+  EXPECT_FALSE(BuildPreviewPage(images, ex, bad).ok());
+}
+
 }  // namespace
 }  // namespace surveyor::lifecycle
