@@ -129,4 +129,22 @@ Json Inspector2ScanDetail(const std::string& repository_arn, const std::string& 
           {"image-tags", tags}};
 }
 
+Json EcrScanResourceChangeDetail(const std::string& action_type,
+                                 const std::vector<ScanFrequencyChange>& repositories) {
+  Json repos = Json::array();
+  for (const auto& r : repositories) {
+    Json entry = {{"repository-name", r.repository_name},
+                  {"repository-arn", r.repository_arn},
+                  {"scan-frequency", r.scan_frequency}};
+    if (!r.previous_scan_frequency.empty()) {
+      entry["previous-scan-frequency"] = r.previous_scan_frequency;
+    }
+    repos.push_back(std::move(entry));
+  }
+  return {{"action-type", action_type},
+          {"repositories", repos},
+          {"resource-type", "REPOSITORY"},
+          {"scan-type", "ENHANCED"}};
+}
+
 }  // namespace surveyor::events

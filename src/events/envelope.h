@@ -56,4 +56,16 @@ Json Inspector2ScanDetail(const std::string& repository_arn, const std::string& 
                           const std::vector<std::string>& tags,
                           const std::map<std::string, int64_t>& severity_counts);
 
+// One repository entry of "ECR Scan Resource Change".
+struct ScanFrequencyChange {
+  std::string repository_name;
+  std::string repository_arn;
+  std::string scan_frequency;           // SCAN_ON_PUSH, CONTINUOUS_SCAN, MANUAL
+  std::string previous_scan_frequency;  // empty: omitted
+};
+// detail of "ECR Scan Resource Change" for a REPOSITORY change (action-type e.g.
+// SCAN_FREQUENCY_CHANGE), scan-type ENHANCED.
+Json EcrScanResourceChangeDetail(const std::string& action_type,
+                                 const std::vector<ScanFrequencyChange>& repositories);
+
 }  // namespace surveyor::events

@@ -67,5 +67,23 @@ TEST(Envelope, ScanDetails) {
             "arn:aws:ecr:us-east-2:123456789012:repository/amazon/amazon-ecs-sample");
 }
 
+TEST(Envelope, ScanResourceChange) {
+  // SPEC.md §8.1's sample detail, member for member.
+  const Json expected = Json::parse(R"({"action-type": "SCAN_FREQUENCY_CHANGE",
+            "repositories": [
+              {"repository-name": "repository-1", "repository-arn": "arn:aws:ecr:us-east-1:123456789012:repository/repository-1",
+               "scan-frequency": "SCAN_ON_PUSH", "previous-scan-frequency": "MANUAL"},
+              {"repository-name": "repository-2", "repository-arn": "arn:aws:ecr:us-east-1:123456789012:repository/repository-2",
+               "scan-frequency": "CONTINUOUS_SCAN", "previous-scan-frequency": "SCAN_ON_PUSH"}],
+            "resource-type": "REPOSITORY", "scan-type": "ENHANCED"})");
+  const Json built = EcrScanResourceChangeDetail(
+      "SCAN_FREQUENCY_CHANGE",
+      {{"repository-1", "arn:aws:ecr:us-east-1:123456789012:repository/repository-1", "SCAN_ON_PUSH",
+        "MANUAL"},
+       {"repository-2", "arn:aws:ecr:us-east-1:123456789012:repository/repository-2",
+        "CONTINUOUS_SCAN", "SCAN_ON_PUSH"}});
+  EXPECT_EQ(built, expected);
+}
+
 }  // namespace
 }  // namespace surveyor::events
