@@ -17,14 +17,51 @@ Status Invalid(const std::string& reason) {
 
 char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
 
-std::string LowerAscii(std::string s) {
-  for (char& c : s) c = Lower(c);
-  return s;
+// Lower-case mapping for the two-byte UTF-8 letters of Latin-1, Latin Extended-A, Greek and
+// Cyrillic (each maps to a letter of the same encoded length, so folding keeps byte offsets).
+uint32_t LowerCodePoint(uint32_t cp) {
+  if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return (cp % 2 == 0) ? cp + 1 : cp;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return (cp % 2 == 1) ? cp + 1 : cp;
+  if (cp == 0x178) return 0xFF;
+  if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) return cp + 0x20;
+  if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
+  if (cp >= 0x400 && cp <= 0x40F) return cp + 0x50;
+  return cp;
 }
 
-// `lowered` is already lower-case; compares with ASCII case folding.
+// Case-folds ASCII and the two-byte letters above; other bytes are kept as they are.
+std::string FoldCase(std::string_view s) {
+  std::string out(s);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const auto b = static_cast<unsigned char>(out[i]);
+    if (b < 0x80) {
+      out[i] = Lower(out[i]);
+    } else if ((b & 0xE0) == 0xC0 && i + 1 < out.size() &&
+               (static_cast<unsigned char>(out[i + 1]) & 0xC0) == 0x80) {
+      const uint32_t cp = ((b & 0x1Fu) << 6) | (static_cast<unsigned char>(out[i + 1]) & 0x3Fu);
+      const uint32_t lower = LowerCodePoint(cp);
+      out[i] = static_cast<char>(0xC0 | (lower >> 6));
+      out[i + 1] = static_cast<char>(0x80 | (lower & 0x3F));
+      ++i;
+    }
+  }
+  return out;
+}
+
+std::string LowerAscii(std::string s) { return FoldCase(s); }
+
+bool IsAscii(std::string_view s) {
+  for (char c : s) {
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  }
+  return true;
+}
+
+// `lowered` is already case-folded; compares `value` folded the same way.
 bool EqualsLowered(std::string_view value, std::string_view lowered) {
   if (value.size() != lowered.size()) return false;
+  if (!IsAscii(value)) return FoldCase(value) == lowered;
   for (size_t i = 0; i < value.size(); ++i) {
     if (Lower(value[i]) != lowered[i]) return false;
   }
