@@ -52,8 +52,10 @@ struct ReservedVariables {
   std::string ingestion_time;  // ISO-8601, e.g. "2021-12-03T18:02:30Z"
 };
 
-// What PutTargets checks: exclusivity, sizes, JSON validity of Input, JSONPath syntax, map keys,
-// and that the template is valid JSON once its placeholders are filled in.
+// What PutTargets checks: exclusivity, sizes, JSON validity of Input, InputPath syntax, map keys,
+// and that the template is valid JSON once its placeholders are filled in. InputPathsMap values
+// are only length-checked (AWS does not validate them at creation; an unparseable path renders
+// as a missing value).
 Status ValidateTargetInput(const TargetInput& input);
 Status ValidateInputTransformer(const InputTransformer& transformer);
 

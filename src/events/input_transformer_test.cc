@@ -94,10 +94,7 @@ TEST(InputTransformer, ValidationErrors) {
       {{{}, R"({"a": "<aws.events.event.json>"})"}, "inside a quoted string"},
       {{{{"bad.key", "$.a"}}, R"("x")"}, "[A-Za-z0-9_-]+"},
       {{{{"", "$.a"}}, R"("x")"}, "1 to 256"},
-      {{{{"k", "detail.state"}}, R"("x")"}, "must start with $"},
-      {{{{"k", "$.a[x]"}}, R"("x")"}, "bracket"},
-      {{{{"k", "$..a"}}, R"("x")"}, "empty member name"},
-      {{{{"k", "$.a.*"}}, R"("x")"}, "only member names"},
+      {{{{"k", "$." + std::string(300, 'a')}}, R"("x")"}, "longer than 256"},
   };
   for (const auto& [t, fragment] : bad) {
     const Status s = ValidateInputTransformer(t);
@@ -111,6 +108,30 @@ TEST(InputTransformer, ValidationErrors) {
   EXPECT_FALSE(ValidateInputTransformer(many).ok());
   many.input_paths_map.erase("k0");
   EXPECT_TRUE(ValidateInputTransformer(many).ok());
+}
+
+TEST(JsonPath, ParsesAndRejects) {
+  auto p = ParseJsonPath("$.detail.resources[0]['detail-type'].x_y-z");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  ASSERT_EQ(p->size(), 5u);
+  EXPECT_EQ(std::get<std::string>((*p)[0]), "detail");
+  EXPECT_EQ(std::get<size_t>((*p)[2]), 0u);
+  EXPECT_EQ(std::get<std::string>((*p)[3]), "detail-type");
+  EXPECT_TRUE(ParseJsonPath("$").ok());
+  const std::pair<const char*, const char*> bad[] = {
+      {"detail.state", "must start with $"}, {"$.a[x]", "bracket"},
+      {"$..a", "empty member name"},         {"$.a.*", "only member names"},
+      {"$.a[0", "unclosed"},                 {"$a", "expected . or ["},
+  };
+  for (const auto& [path, fragment] : bad) {
+    auto r = ParseJsonPath(path);
+    ASSERT_FALSE(r.ok()) << path;
+    EXPECT_NE(r.status().message().find(fragment), std::string::npos) << r.status().message();
+  }
+  // An unparseable InputPathsMap value is accepted at creation and finds nothing at delivery.
+  InputTransformer t{{{"k", "detail.state"}}, R"({"v": <k>, "s": "[<k>]"})"};
+  EXPECT_TRUE(ValidateInputTransformer(t).ok());
+  EXPECT_EQ(*RenderInputTransformer(t, kEc2Event, kReserved), R"({"v": null, "s": "[]"})");
 }
 
 TEST(TargetInput, InputAndInputPath) {
