@@ -414,38 +414,42 @@ bool IsReservedInOr(std::string_view key) {
   return std::find(std::begin(kReserved), std::end(kReserved), key) != std::end(kReserved);
 }
 
+// "$or" means OR only when it holds an array of at least two objects none of which uses an
+// operator keyword as a field name; otherwise it is an ordinary field called "$or" (AWS keeps
+// this for patterns written before $or existed).
+bool IsOrRelationship(const RawValue& value) {
+  if (!value.is_array() || value.items.size() < 2) return false;
+  for (const auto& item : value.items) {
+    if (!item.is_object()) return false;
+    for (const auto& member : item.members) {
+      if (IsReservedInOr(member.key)) return false;
+    }
+  }
+  return true;
+}
+
 Result<std::vector<Conjunction>> CompileObject(const RawValue& object, const std::string& prefix,
-                                               bool inside_or, size_t depth) {
+                                               size_t depth) {
   if (depth > kMaxPatternDepth) return Invalid("Pattern nested too deeply");
   if (object.members.empty()) return Invalid("Empty objects are not allowed");
   std::vector<Conjunction> result(1);
   for (const auto& [key, value] : object.members) {
-    if (key == "$or") {
-      if (!value.is_array()) return Invalid("It must be an Array followed with $or.");
+    if (key == "$or" && IsOrRelationship(value)) {
       std::vector<Conjunction> branches;
       for (const auto& item : value.items) {
-        if (!item.is_object()) {
-          return Invalid("Only JSON object is allowed in array of $or relationship.");
-        }
-        ASSIGN_OR_RETURN(auto sub, CompileObject(item, prefix, true, depth + 1));
+        ASSIGN_OR_RETURN(auto sub, CompileObject(item, prefix, depth + 1));
         if (branches.size() + sub.size() > kMaxOrCombinations) {
           return Invalid("The $or expansion of the pattern exceeds " +
                          std::to_string(kMaxOrCombinations) + " combinations");
         }
         for (auto& c : sub) branches.push_back(std::move(c));
       }
-      if (value.items.size() < 2) {
-        return Invalid("There must have at least 2 Objects in $or relationship.");
-      }
       ASSIGN_OR_RETURN(result, Cross(result, branches));
       continue;
     }
-    if (inside_or && IsReservedInOr(key)) {
-      return Invalid(key + " is Ruler reserved fieldName which cannot be used inside $or.");
-    }
     const std::string path = prefix.empty() ? key : prefix + "." + key;
     if (value.is_object()) {
-      ASSIGN_OR_RETURN(auto sub, CompileObject(value, path, inside_or, depth + 1));
+      ASSIGN_OR_RETURN(auto sub, CompileObject(value, path, depth + 1));
       ASSIGN_OR_RETURN(result, Cross(result, sub));
     } else if (value.is_array()) {
       ASSIGN_OR_RETURN(FieldCondition field, CompileField(path, value));
@@ -614,7 +618,7 @@ bool Matcher::Matches(const FlatLeaf& leaf) const {
 
 Result<CompiledPattern> CompiledPattern::Compile(const RawValue& pattern) {
   if (!pattern.is_object()) return Invalid("Filter is not an object");
-  ASSIGN_OR_RETURN(auto alternatives, CompileObject(pattern, "", false, 0));
+  ASSIGN_OR_RETURN(auto alternatives, CompileObject(pattern, "", 0));
   for (auto& c : alternatives) {
     // Absence-only fields are checked after the positive ones have chosen their leaves.
     std::stable_partition(c.fields.begin(), c.fields.end(),
