@@ -63,6 +63,18 @@ void BM_PreviewResults(benchmark::State& state) {
 }
 BENCHMARK(BM_PreviewResults)->Unit(benchmark::kMillisecond);
 
+void BM_PreviewFirstPage(benchmark::State& state) {
+  // What GetLifecyclePolicyPreview does per call: evaluate, then render one page of 100.
+  const auto images = Repository(100000);
+  const Policy policy = *ParseLifecyclePolicy(kPolicy);
+  const TimePoint now = TimePoint(std::chrono::seconds(1700000000));
+  for (auto _ : state) {
+    const auto ex = Evaluate(policy, images, now);
+    benchmark::DoNotOptimize(BuildPreviewPage(images, ex, PreviewQuery{}).ok());
+  }
+}
+BENCHMARK(BM_PreviewFirstPage)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -1,6 +1,7 @@
 #include "lifecycle/evaluator.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 #include <unordered_map>
 
@@ -67,13 +68,21 @@ std::vector<Expiration> Evaluate(const Policy& policy, const std::vector<Image>&
         for (size_t k = 0; k < over; ++k) expire(selected[k]);
       }
     } else {
-      const auto limit = std::chrono::hours(24) * rule.count_number;
-      for (uint32_t i : selected) {
-        TimePoint reference = images[i].pushed_at;
-        if (rule.count_type == CountType::kSinceImagePulled && images[i].last_pulled_at) {
-          reference = *images[i].last_pulled_at;
+      // Ages in whole seconds; a countNumber too large to express in seconds never expires.
+      constexpr int64_t kSecondsPerDay = 86400;
+      if (rule.count_number <= INT64_MAX / kSecondsPerDay) {
+        const int64_t limit = rule.count_number * kSecondsPerDay;
+        for (uint32_t i : selected) {
+          TimePoint reference = images[i].pushed_at;
+          if (rule.count_type == CountType::kSinceImagePulled && images[i].last_pulled_at) {
+            reference = *images[i].last_pulled_at;
+          }
+          const int64_t age =
+              std::chrono::duration_cast<std::chrono::seconds>(now - reference).count();
+          const bool older = age > limit ||
+                             (age == limit && now - reference > std::chrono::seconds(age));
+          if (older) expire(i);
         }
-        if (now - reference > limit) expire(i);
       }
     }
     for (uint32_t i : selected) identified[i] = 1;
