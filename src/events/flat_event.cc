@@ -10,6 +10,7 @@ struct Flattener {
   std::vector<ArrayMembership>* memberships;
   std::vector<ArrayMembership> current;  // enclosing array elements, outermost first
   uint32_t next_array_id = 0;
+  bool too_big = false;
 
   void Leaf(const std::string& path, const RawValue& v) {
     FlatLeaf leaf;
@@ -35,6 +36,11 @@ struct Flattener {
       default:
         return;
     }
+    if (leaves->size() >= kMaxFlatLeaves ||
+        memberships->size() + current.size() > kMaxFlatMemberships) {
+      too_big = true;
+      return;
+    }
     leaf.membership_begin = static_cast<uint32_t>(memberships->size());
     leaf.membership_count = static_cast<uint32_t>(current.size());
     memberships->insert(memberships->end(), current.begin(), current.end());
@@ -42,6 +48,7 @@ struct Flattener {
   }
 
   void Walk(const std::string& path, const RawValue& v) {
+    if (too_big) return;
     if (v.kind == RawValue::Kind::kObject) {
       for (const auto& [key, child] : v.members) {
         Walk(path.empty() ? key : path + "." + key, child);
@@ -66,6 +73,11 @@ Result<FlatEvent> FlatEvent::FromRaw(const RawValue& event) {
   FlatEvent out;
   Flattener f{&out.leaves_, &out.memberships_, {}, 0};
   f.Walk("", event);
+  if (f.too_big) {
+    return InvalidArgument("event has too many values to match (limits: " +
+                           std::to_string(kMaxFlatLeaves) + " values, " +
+                           std::to_string(kMaxFlatMemberships) + " array memberships)");
+  }
   std::stable_sort(out.leaves_.begin(), out.leaves_.end(),
                    [](const FlatLeaf& a, const FlatLeaf& b) { return a.path < b.path; });
   return out;

@@ -30,11 +30,14 @@ struct FlatLeaf {
 // (array id, element index): unique per array instance in one event.
 using ArrayMembership = std::pair<uint32_t, uint32_t>;
 
+inline constexpr size_t kMaxFlatLeaves = 200000;        // scalar values in one event
+inline constexpr size_t kMaxFlatMemberships = 2000000;  // sum over leaves of enclosing arrays
+
 class FlatEvent {
  public:
   FlatEvent() = default;
-  // Parses and flattens; numbers keep their source text. InvalidArgument on bad JSON or when the
-  // event is not an object.
+  // Parses and flattens; numbers keep their source text. InvalidArgument on bad JSON, when the
+  // event is not an object, or when it exceeds kMaxFlatLeaves / kMaxFlatMemberships.
   static Result<FlatEvent> FromText(std::string_view text, const RawJsonLimits& limits = {});
   static Result<FlatEvent> FromRaw(const RawValue& event);
   // From parsed nlohmann JSON (a float's text is nlohmann's rendering of it).

@@ -138,6 +138,13 @@ TEST(Pattern, HostileInputIsBounded) {
   for (int i = 0; i < 1000; ++i) deep_event += "[";
   for (int i = 0; i < 1000; ++i) deep_event += "]";
   EXPECT_FALSE(FlatEvent::FromText("{\"a\":" + deep_event + "}").ok());
+  // Deeply nested arrays around many values: bounded flattening.
+  std::string nested = "{\"a\":" + std::string(60, '[');
+  for (int i = 0; i < 40000; ++i) nested += (i ? ",1" : "1");
+  nested += std::string(60, ']') + "}";
+  auto big = FlatEvent::FromText(nested);
+  ASSERT_FALSE(big.ok());
+  EXPECT_NE(big.status().message().find("too many values"), std::string::npos);
   // Many array elements under many fields: the consistency search stays bounded.
   std::string pattern = "{\"e\":{";
   std::string elements;
