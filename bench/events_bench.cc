@@ -40,11 +40,18 @@ std::vector<CompiledPattern> Rules() {
   for (int i = 0; i < 20; ++i) {
     const std::string sev = severities[i % 5];
     const std::string repo = "prod-" + std::to_string(i % 4 == 0 ? 0 : i);
-    texts.push_back(R"({"source":["aws.inspector2"],"detail-type":["Inspector2 Finding"],"detail":{"severity":[")" + sev + R"("],"status":["ACTIVE"]}})");
-    texts.push_back(R"({"source":["aws.inspector2"],"detail":{"resources":{"type":["AWS_ECR_CONTAINER_IMAGE"],"details":{"awsEcrContainerImage":{"repositoryName":[{"prefix":")" + repo + R"("}]}}}}})");
-    texts.push_back(R"({"detail":{"inspectorScore":[{"numeric":[">=",)" + std::to_string(i % 10) + R"(]}],"fixAvailable":["YES","PARTIAL"]}})");
-    texts.push_back(R"({"source":["aws.ecr"],"detail-type":["ECR Image Action"],"detail":{"action-type":["PUSH"],"repository-name":[{"anything-but":{"prefix":"tmp-"}}]}})");
-    texts.push_back(R"({"$or":[{"detail":{"severity":["CRITICAL"]}},{"detail":{"packageVulnerabilityDetails":{"vulnerabilityId":[{"wildcard":"CVE-2019-*"}]}}}],"region":[{"equals-ignore-case":"US-EAST-2"}]})");
+    texts.push_back(
+        R"({"source":["aws.inspector2"],"detail-type":["Inspector2 Finding"],"detail":{"severity":[")" +
+        sev + R"("],"status":["ACTIVE"]}})");
+    texts.push_back(
+        R"({"source":["aws.inspector2"],"detail":{"resources":{"type":["AWS_ECR_CONTAINER_IMAGE"],"details":{"awsEcrContainerImage":{"repositoryName":[{"prefix":")" +
+        repo + R"("}]}}}}})");
+    texts.push_back(R"({"detail":{"inspectorScore":[{"numeric":[">=",)" + std::to_string(i % 10) +
+                    R"(]}],"fixAvailable":["YES","PARTIAL"]}})");
+    texts.push_back(
+        R"({"source":["aws.ecr"],"detail-type":["ECR Image Action"],"detail":{"action-type":["PUSH"],"repository-name":[{"anything-but":{"prefix":"tmp-"}}]}})");
+    texts.push_back(
+        R"({"$or":[{"detail":{"severity":["CRITICAL"]}},{"detail":{"packageVulnerabilityDetails":{"vulnerabilityId":[{"wildcard":"CVE-2019-*"}]}}}],"region":[{"equals-ignore-case":"US-EAST-2"}]})");
   }
   std::vector<CompiledPattern> rules;
   for (const auto& t : texts) rules.push_back(*CompiledPattern::Compile(t));

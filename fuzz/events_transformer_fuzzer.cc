@@ -15,7 +15,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   (void)surveyor::events::ValidateInputTransformer(t);
   auto event = surveyor::ParseJson(nl == std::string::npos ? "{}" : input.substr(nl + 1));
   if (!event.ok()) return 0;
-  (void)surveyor::events::RenderInputTransformer(t, *event, {"arn", "rule", "2024-01-01T00:00:00Z"});
+  (void)surveyor::events::RenderInputTransformer(t, *event,
+                                                 {"arn", "rule", "2024-01-01T00:00:00Z"});
   if (auto path = surveyor::events::ParseJsonPath(t.input_template); path.ok()) {
     (void)surveyor::events::ResolveJsonPath(*event, *path);
   }

@@ -17,8 +17,10 @@ Civil ToCivil(TimePoint t) {
   const auto day = floor<days>(secs);
   const year_month_day ymd{day};
   const hh_mm_ss hms{secs - day};
-  return Civil{static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
-               static_cast<unsigned>(ymd.day()), static_cast<unsigned>(hms.hours().count()),
+  return Civil{static_cast<int>(ymd.year()),
+               static_cast<unsigned>(ymd.month()),
+               static_cast<unsigned>(ymd.day()),
+               static_cast<unsigned>(hms.hours().count()),
                static_cast<unsigned>(hms.minutes().count()),
                static_cast<unsigned>(hms.seconds().count())};
 }
@@ -63,8 +65,7 @@ Status ValidateEnvelope(const EventEnvelope& e) {
   if (e.source.empty()) return InvalidArgument("event source is empty");
   if (e.detail_type.empty()) return InvalidArgument("event detail-type is empty");
   if (e.region.empty()) return InvalidArgument("event region is empty");
-  if (e.account.size() != 12 ||
-      e.account.find_first_not_of("0123456789") != std::string::npos) {
+  if (e.account.size() != 12 || e.account.find_first_not_of("0123456789") != std::string::npos) {
     return InvalidArgument("event account must be 12 digits");
   }
   if (!e.detail.is_object()) return InvalidArgument("event detail must be a JSON object");

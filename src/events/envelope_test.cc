@@ -11,8 +11,10 @@ const TimePoint kT = TimePoint(std::chrono::seconds(1638554550));
 TEST(Envelope, TimeFormats) {
   EXPECT_EQ(FormatEventTime(kT), "2021-12-03T18:02:30Z");
   EXPECT_EQ(FormatInspectorTime(kT), "Dec 3, 2021, 6:02:30 PM");
-  EXPECT_EQ(FormatInspectorTime(TimePoint(std::chrono::seconds(1638489600))), "Dec 3, 2021, 12:00:00 AM");
-  EXPECT_EQ(FormatInspectorTime(TimePoint(std::chrono::seconds(1638532800))), "Dec 3, 2021, 12:00:00 PM");
+  EXPECT_EQ(FormatInspectorTime(TimePoint(std::chrono::seconds(1638489600))),
+            "Dec 3, 2021, 12:00:00 AM");
+  EXPECT_EQ(FormatInspectorTime(TimePoint(std::chrono::seconds(1638532800))),
+            "Dec 3, 2021, 12:00:00 PM");
   EXPECT_EQ(FormatEventTime(TimePoint(std::chrono::seconds(951782400))), "2000-02-29T00:00:00Z");
 }
 
@@ -37,7 +39,8 @@ TEST(Envelope, BuildsAwsShape) {
       "sha256:7f5b2640fe6fb4f46592dfd3410c4a79dac4f89e4782432e0378abcd1234", "latest");
   ASSERT_TRUE(ValidateEnvelope(e).ok());
   // SPEC.md §8.1's ECR Image Action sample, member for member.
-  const Json expected = Json::parse(R"({"version": "0", "id": "13cde686-328b-6117-af20-0e5566167482", "detail-type": "ECR Image Action",
+  const Json expected = Json::parse(
+      R"({"version": "0", "id": "13cde686-328b-6117-af20-0e5566167482", "detail-type": "ECR Image Action",
  "source": "aws.ecr", "account": "123456789012", "time": "2019-11-16T01:54:34Z", "region": "us-west-2",
  "resources": [],
  "detail": {"result": "SUCCESS", "repository-name": "my-repository-name",
@@ -78,8 +81,8 @@ TEST(Envelope, ScanResourceChange) {
             "resource-type": "REPOSITORY", "scan-type": "ENHANCED"})");
   const Json built = EcrScanResourceChangeDetail(
       "SCAN_FREQUENCY_CHANGE",
-      {{"repository-1", "arn:aws:ecr:us-east-1:123456789012:repository/repository-1", "SCAN_ON_PUSH",
-        "MANUAL"},
+      {{"repository-1", "arn:aws:ecr:us-east-1:123456789012:repository/repository-1",
+        "SCAN_ON_PUSH", "MANUAL"},
        {"repository-2", "arn:aws:ecr:us-east-1:123456789012:repository/repository-2",
         "CONTINUOUS_SCAN", "SCAN_ON_PUSH"}});
   EXPECT_EQ(built, expected);

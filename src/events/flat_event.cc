@@ -74,9 +74,9 @@ Result<FlatEvent> FlatEvent::FromRaw(const RawValue& event) {
   Flattener f{&out.leaves_, &out.memberships_, {}, 0};
   f.Walk("", event);
   if (f.too_big) {
-    return InvalidArgument("event has too many values to match (limits: " +
-                           std::to_string(kMaxFlatLeaves) + " values, " +
-                           std::to_string(kMaxFlatMemberships) + " array memberships)");
+    return InvalidArgument(
+        "event has too many values to match (limits: " + std::to_string(kMaxFlatLeaves) +
+        " values, " + std::to_string(kMaxFlatMemberships) + " array memberships)");
   }
   std::stable_sort(out.leaves_.begin(), out.leaves_.end(),
                    [](const FlatLeaf& a, const FlatLeaf& b) { return a.path < b.path; });
@@ -88,7 +88,9 @@ Result<FlatEvent> FlatEvent::FromText(std::string_view text, const RawJsonLimits
   return FromRaw(raw);
 }
 
-Result<FlatEvent> FlatEvent::FromJson(const Json& event) { return FromRaw(events::FromJson(event)); }
+Result<FlatEvent> FlatEvent::FromJson(const Json& event) {
+  return FromRaw(events::FromJson(event));
+}
 
 std::pair<uint32_t, uint32_t> FlatEvent::Find(std::string_view path) const {
   const auto lo = std::lower_bound(

@@ -222,13 +222,14 @@ Status ValidateInputTransformer(const InputTransformer& transformer) {
 }
 
 Status ValidateTargetInput(const TargetInput& input) {
-  const int set = (input.input ? 1 : 0) + (input.input_path ? 1 : 0) +
-                  (input.input_transformer ? 1 : 0);
+  const int set =
+      (input.input ? 1 : 0) + (input.input_path ? 1 : 0) + (input.input_transformer ? 1 : 0);
   if (set > 1) {
     return Invalid("Only one of Input, InputPath, or InputTransformer can be provided");
   }
   if (input.input) {
-    if (input.input->size() > kMaxInputBytes) return Invalid("Input is longer than 8192 characters");
+    if (input.input->size() > kMaxInputBytes)
+      return Invalid("Input is longer than 8192 characters");
     if (!ParseJson(*input.input).ok()) return Invalid("Input is not valid JSON");
   }
   if (input.input_path) {
@@ -246,7 +247,8 @@ Result<std::string> RenderInputTransformer(const InputTransformer& transformer, 
   RETURN_IF_ERROR(WalkTemplate(
       transformer.input_template, vars, [&](std::string_view text) { out.append(text); },
       [&](std::string_view name, bool in_string, bool as_key) -> Status {
-        if (as_key) return Invalid("InputTemplate uses <" + std::string(name) + "> as an object key");
+        if (as_key)
+          return Invalid("InputTemplate uses <" + std::string(name) + "> as an object key");
         if (in_string && IsRawJsonVariable(name)) {
           return Invalid("<" + std::string(name) +
                          "> inserts JSON and cannot be used inside a quoted string");
@@ -270,7 +272,8 @@ Result<std::string> RenderTargetInput(const TargetInput& input, const Json& even
     const Json* v = ResolveJsonPath(event, path);
     return v ? DumpJson(*v) : std::string("null");
   }
-  if (input.input_transformer) return RenderInputTransformer(*input.input_transformer, event, reserved);
+  if (input.input_transformer)
+    return RenderInputTransformer(*input.input_transformer, event, reserved);
   return DumpJson(event);
 }
 

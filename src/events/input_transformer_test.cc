@@ -45,16 +45,24 @@ TEST(InputTransformer, RendersAwsExamples) {
       {"placeholder inside a json string", paths,
        R"({"msg": "instance \"<instance>\" is in <state>"})",
        R"({"msg": "instance \"i-0123456789\" is in RUNNING"})"},
-      {"number and array values", {{"n", "$.detail.count"}, {"t", "$.detail.tags"}},
+      {"number and array values",
+       {{"n", "$.detail.count"}, {"t", "$.detail.tags"}},
        R"({"n": <n>, "t": <t>, "s": "<n> and <t>"})",
        R"({"n": 3, "t": ["a","b"], "s": "3 and ["a","b"]"})"},
-      {"array index path", {{"r", "$.resources[0]"}}, R"({"r": <r>})",
+      {"array index path",
+       {{"r", "$.resources[0]"}},
+       R"({"r": <r>})",
        R"({"r": "arn:aws:ec2:us-east-1:123456789012:instance/i-abcd1111"})"},
-      {"bracketed member name", {{"dt", "$['detail-type']"}}, R"("<dt>")",
+      {"bracketed member name",
+       {{"dt", "$['detail-type']"}},
+       R"("<dt>")",
        R"("EC2 Instance State-change Notification")"},
-      {"missing path", {{"x", "$.detail.nope"}}, R"({"x": <x>, "s": "[<x>]"})",
+      {"missing path",
+       {{"x", "$.detail.nope"}},
+       R"({"x": <x>, "s": "[<x>]"})",
        R"({"x": null, "s": "[]"})"},
-      {"reserved variables", {},
+      {"reserved variables",
+       {},
        R"({"rule": <aws.events.rule-name>, "arn": "<aws.events.rule-arn>", "at": <aws.events.event.ingestion-time>})",
        R"({"rule": "my-rule", "arn": "arn:aws:events:us-east-1:123456789012:rule/my-rule", "at": "2015-11-11T21:29:55Z"})"},
       {"unknown placeholder stays literal", paths, R"("<b>bold</b> <state>")",
@@ -62,7 +70,8 @@ TEST(InputTransformer, RendersAwsExamples) {
   };
   for (const auto& c : cases) {
     InputTransformer t{c.paths, c.input_template};
-    EXPECT_TRUE(ValidateInputTransformer(t).ok() || std::string(c.name) == "number and array values")
+    EXPECT_TRUE(ValidateInputTransformer(t).ok() ||
+                std::string(c.name) == "number and array values")
         << c.name << ": " << ValidateInputTransformer(t).ToString();
     auto out = RenderInputTransformer(t, kEc2Event, kReserved);
     ASSERT_TRUE(out.ok()) << c.name << ": " << out.status().ToString();
@@ -119,9 +128,8 @@ TEST(JsonPath, ParsesAndRejects) {
   EXPECT_EQ(std::get<std::string>((*p)[3]), "detail-type");
   EXPECT_TRUE(ParseJsonPath("$").ok());
   const std::pair<const char*, const char*> bad[] = {
-      {"detail.state", "must start with $"}, {"$.a[x]", "bracket"},
-      {"$..a", "empty member name"},         {"$.a.*", "only member names"},
-      {"$.a[0", "unclosed"},                 {"$a", "expected . or ["},
+      {"detail.state", "must start with $"}, {"$.a[x]", "bracket"}, {"$..a", "empty member name"},
+      {"$.a.*", "only member names"},        {"$.a[0", "unclosed"}, {"$a", "expected . or ["},
   };
   for (const auto& [path, fragment] : bad) {
     auto r = ParseJsonPath(path);
@@ -181,8 +189,9 @@ TEST(InputTransformer, SpecWorkedExampleOnFindingEvent) {
   ASSERT_TRUE(ValidateInputTransformer(t).ok());
   auto out = RenderInputTransformer(t, event, kReserved);
   ASSERT_TRUE(out.ok());
-  EXPECT_EQ(*out,
-            R"({"text": "MEDIUM CVE-2019-17498 in amazon/amazon-ecs-sample", "score": 6.5, "rule": "my-rule"})");
+  EXPECT_EQ(
+      *out,
+      R"({"text": "MEDIUM CVE-2019-17498 in amazon/amazon-ecs-sample", "score": 6.5, "rule": "my-rule"})");
 }
 
 // SCENARIOS.md §7: the alert rule and its transformer on a CRITICAL finding for prod-my-app:v1.
@@ -208,17 +217,17 @@ TEST(Scenario7, CriticalFindingAlert) {
   medium["detail"]["severity"] = "MEDIUM";
   EXPECT_FALSE(rule->Matches(*FlatEvent::FromJson(medium)));
 
-  InputTransformer t{
-      {{"repo", "$.detail.resources[0].details.awsEcrContainerImage.repositoryName"},
-       {"tag", "$.detail.resources[0].details.awsEcrContainerImage.imageTags[0]"},
-       {"title", "$.detail.title"},
-       {"severity", "$.detail.severity"}},
-      R"("Critical vulnerability in <repo>:<tag> - <title>")"};
+  InputTransformer t{{{"repo", "$.detail.resources[0].details.awsEcrContainerImage.repositoryName"},
+                      {"tag", "$.detail.resources[0].details.awsEcrContainerImage.imageTags[0]"},
+                      {"title", "$.detail.title"},
+                      {"severity", "$.detail.severity"}},
+                     R"("Critical vulnerability in <repo>:<tag> - <title>")"};
   ASSERT_TRUE(ValidateInputTransformer(t).ok());
   auto out = RenderInputTransformer(t, event, kReserved);
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(*out, R"("Critical vulnerability in prod-my-app:v1 - CVE-2019-17498 - libssh2")");
-  EXPECT_EQ(PayloadAsText(*out), "Critical vulnerability in prod-my-app:v1 - CVE-2019-17498 - libssh2");
+  EXPECT_EQ(PayloadAsText(*out),
+            "Critical vulnerability in prod-my-app:v1 - CVE-2019-17498 - libssh2");
 }
 
 }  // namespace

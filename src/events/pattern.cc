@@ -21,8 +21,10 @@ char Lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' +
 // Cyrillic (each maps to a letter of the same encoded length, so folding keeps byte offsets).
 uint32_t LowerCodePoint(uint32_t cp) {
   if ((cp >= 0xC0 && cp <= 0xDE && cp != 0xD7)) return cp + 0x20;
-  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177)) return (cp % 2 == 0) ? cp + 1 : cp;
-  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E)) return (cp % 2 == 1) ? cp + 1 : cp;
+  if ((cp >= 0x100 && cp <= 0x137) || (cp >= 0x14A && cp <= 0x177))
+    return (cp % 2 == 0) ? cp + 1 : cp;
+  if ((cp >= 0x139 && cp <= 0x148) || (cp >= 0x179 && cp <= 0x17E))
+    return (cp % 2 == 1) ? cp + 1 : cp;
   if (cp == 0x178) return 0xFF;
   if (cp >= 0x391 && cp <= 0x3A9 && cp != 0x3A2) return cp + 0x20;
   if (cp >= 0x410 && cp <= 0x42F) return cp + 0x20;
@@ -112,7 +114,8 @@ Result<WildcardGlob> ParseWildcard(const std::string& text) {
       return Invalid("Invalid escape character at pos " + std::to_string(i));
     }
     if (c == '*') {
-      if (last_was_star) return Invalid("Consecutive wildcard characters at pos " + std::to_string(i));
+      if (last_was_star)
+        return Invalid("Consecutive wildcard characters at pos " + std::to_string(i));
       if (!any_part && current.empty() && glob.parts.empty()) {
         glob.leading_star = true;
       } else {
@@ -221,9 +224,9 @@ Result<Matcher> ParseAnythingBut(const RawValue& spec) {
       return m;
     }
     if (name == "equals-ignore-case") {
-      ASSIGN_OR_RETURN(auto texts,
-                       StringOrStrings(v, "Inside anything-but/equals-ignore-case list, "
-                                          "number|start|null|boolean is not supported."));
+      ASSIGN_OR_RETURN(auto texts, StringOrStrings(v,
+                                                   "Inside anything-but/equals-ignore-case list, "
+                                                   "number|start|null|boolean is not supported."));
       m.op = MatchOp::kAnythingButIgnoreCase;
       for (auto& t : texts) m.texts.push_back(LowerAscii(std::move(t)));
       return m;
@@ -408,9 +411,9 @@ Result<std::vector<Conjunction>> Cross(const std::vector<Conjunction>& a,
 }
 
 bool IsReservedInOr(std::string_view key) {
-  static constexpr std::string_view kReserved[] = {
-      "anything-but", "cidr", "equals-ignore-case", "exists", "numeric",
-      "prefix",       "suffix", "wildcard"};
+  static constexpr std::string_view kReserved[] = {"anything-but", "cidr",    "equals-ignore-case",
+                                                   "exists",       "numeric", "prefix",
+                                                   "suffix",       "wildcard"};
   return std::find(std::begin(kReserved), std::end(kReserved), key) != std::end(kReserved);
 }
 
@@ -674,11 +677,12 @@ Result<bool> TestEventPattern(std::string_view pattern_text, std::string_view ev
   if (!raw.ok() || !raw->is_object()) {
     return InvalidArgument("Parameter Event is not valid.", "InvalidEventPatternException");
   }
-  for (const char* name : {"id", "account", "source", "time", "region", "resources", "detail-type"}) {
+  for (const char* name :
+       {"id", "account", "source", "time", "region", "resources", "detail-type"}) {
     if (raw->Find(name) == nullptr) {
-      return InvalidArgument(std::string("Parameter Event is not valid: missing field ") + name +
-                                 ".",
-                             "InvalidEventPatternException");
+      return InvalidArgument(
+          std::string("Parameter Event is not valid: missing field ") + name + ".",
+          "InvalidEventPatternException");
     }
   }
   ASSIGN_OR_RETURN(FlatEvent event, FlatEvent::FromRaw(*raw));

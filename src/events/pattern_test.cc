@@ -62,8 +62,7 @@ TEST(PatternTable, InvalidPatterns) {
     auto pattern = CompiledPattern::Compile(pattern_text);
     ASSERT_FALSE(pattern.ok()) << pattern_text;
     EXPECT_EQ(pattern.status().domain_code(), kInvalidEventPattern);
-    EXPECT_EQ(pattern.status().message(),
-              "Event pattern is not valid. Reason: " + row.at("reason"))
+    EXPECT_EQ(pattern.status().message(), "Event pattern is not valid. Reason: " + row.at("reason"))
         << pattern_text;
   }
 }
@@ -79,7 +78,8 @@ TEST(Pattern, OrExpansionLimit) {
   // Three $or arrays of 10 branches give 1000 combinations (allowed); a fourth of 2 gives 2000.
   auto branches = [](const std::string& field) {
     std::string s = "[";
-    for (int i = 0; i < 10; ++i) s += std::string(i ? "," : "") + "{\"" + field + "\":[" + std::to_string(i) + "]}";
+    for (int i = 0; i < 10; ++i)
+      s += std::string(i ? "," : "") + "{\"" + field + "\":[" + std::to_string(i) + "]}";
     return s + "]";
   };
   const std::string ok = "{\"a\":{\"$or\":" + branches("x") + "},\"b\":{\"$or\":" + branches("y") +
@@ -148,11 +148,13 @@ TEST(Pattern, HostileInputIsBounded) {
   // Many array elements under many fields: the consistency search stays bounded.
   std::string pattern = "{\"e\":{";
   std::string elements;
-  for (int f = 0; f < 8; ++f) pattern += std::string(f ? "," : "") + "\"f" + std::to_string(f) + "\":[{\"exists\":true}]";
+  for (int f = 0; f < 8; ++f)
+    pattern += std::string(f ? "," : "") + "\"f" + std::to_string(f) + "\":[{\"exists\":true}]";
   pattern += ",\"g\":[\"x\"]}}";
   for (int i = 0; i < 200; ++i) {
     elements += std::string(i ? "," : "") + "{";
-    for (int f = 0; f < 8; ++f) elements += std::string(f ? "," : "") + "\"f" + std::to_string(f) + "\":" + std::to_string(i);
+    for (int f = 0; f < 8; ++f)
+      elements += std::string(f ? "," : "") + "\"f" + std::to_string(f) + "\":" + std::to_string(i);
     elements += "}";
   }
   auto p = CompiledPattern::Compile(pattern);

@@ -51,8 +51,12 @@ class Builder {
     v.boolean = b;
     return Add(std::move(v));
   }
-  bool number_integer(Json::number_integer_t n) { return Number(static_cast<double>(n), std::to_string(n)); }
-  bool number_unsigned(Json::number_unsigned_t n) { return Number(static_cast<double>(n), std::to_string(n)); }
+  bool number_integer(Json::number_integer_t n) {
+    return Number(static_cast<double>(n), std::to_string(n));
+  }
+  bool number_unsigned(Json::number_unsigned_t n) {
+    return Number(static_cast<double>(n), std::to_string(n));
+  }
   bool number_float(Json::number_float_t n, const std::string& text) { return Number(n, text); }
   bool string(std::string& s) {
     RawValue v;

@@ -22,9 +22,9 @@ struct RawValue {
   enum class Kind : uint8_t { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
-  double number = 0;  // kNumber only
-  std::string text;   // kString: the decoded contents; kNumber: the source text
-  std::vector<RawValue> items;                             // kArray
+  double number = 0;               // kNumber only
+  std::string text;                // kString: the decoded contents; kNumber: the source text
+  std::vector<RawValue> items;     // kArray
   std::vector<RawMember> members;  // kObject, keys unique
 
   bool is_object() const { return kind == Kind::kObject; }

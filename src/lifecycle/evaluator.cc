@@ -46,7 +46,8 @@ std::vector<Expiration> Evaluate(const Policy& policy, const std::vector<Image>&
   std::vector<uint32_t> order(images.size());
   std::iota(order.begin(), order.end(), 0u);
   std::sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
-    if (images[a].pushed_at != images[b].pushed_at) return images[a].pushed_at < images[b].pushed_at;
+    if (images[a].pushed_at != images[b].pushed_at)
+      return images[a].pushed_at < images[b].pushed_at;
     return images[a].digest < images[b].digest;
   });
   std::vector<uint8_t> identified(images.size(), 0);  // selected by an earlier rule
@@ -79,8 +80,8 @@ std::vector<Expiration> Evaluate(const Policy& policy, const std::vector<Image>&
           }
           const int64_t age =
               std::chrono::duration_cast<std::chrono::seconds>(now - reference).count();
-          const bool older = age > limit ||
-                             (age == limit && now - reference > std::chrono::seconds(age));
+          const bool older =
+              age > limit || (age == limit && now - reference > std::chrono::seconds(age));
           if (older) expire(i);
         }
       }

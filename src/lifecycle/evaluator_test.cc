@@ -46,7 +46,8 @@ Image ParseImage(const std::string& line) {
 std::string Render(const std::vector<Expiration>& ex) {
   if (ex.empty()) return "none";
   std::string out;
-  for (const auto& e : ex) out += (out.empty() ? "" : " ") + e.digest + "@" + std::to_string(e.rule_priority);
+  for (const auto& e : ex)
+    out += (out.empty() ? "" : " ") + e.digest + "@" + std::to_string(e.rule_priority);
   return out;
 }
 
@@ -98,9 +99,9 @@ TEST(Evaluator, PreviewPages) {
   std::vector<Expiration> ex;
   for (int i = 0; i < 5; ++i) {
     const std::string d = "sha256:" + std::to_string(i);
-    images.push_back({d, i % 2 ? std::vector<std::string>{"t" + std::to_string(i)}
-                               : std::vector<std::string>{},
-                      TimePoint(std::chrono::seconds(1600000000 + i)), std::nullopt});
+    images.push_back(
+        {d, i % 2 ? std::vector<std::string>{"t" + std::to_string(i)} : std::vector<std::string>{},
+         TimePoint(std::chrono::seconds(1600000000 + i)), std::nullopt});
     ex.push_back({d, 1});
   }
   PreviewQuery q;

@@ -40,7 +40,8 @@ Result<int64_t> PositiveInteger(const Json& object, const char* key, const std::
     return Invalid(where + " " + Quote(key) + " is too large");
   }
   const int64_t v = it->get<int64_t>();
-  if (v < 1) return Invalid(where + " " + Quote(key) + " must be at least 1, found " + std::to_string(v));
+  if (v < 1)
+    return Invalid(where + " " + Quote(key) + " must be at least 1, found " + std::to_string(v));
   return v;
 }
 
@@ -60,7 +61,8 @@ Result<std::vector<std::string>> StringList(const Json& list, const std::string&
 Result<Rule> ParseRule(const Json& r, size_t index) {
   const std::string where = "rules[" + std::to_string(index) + "]";
   if (!r.is_object()) return Invalid(where + " must be an object");
-  RETURN_IF_ERROR(OnlyKnownMembers(r, {"rulePriority", "description", "selection", "action"}, where));
+  RETURN_IF_ERROR(
+      OnlyKnownMembers(r, {"rulePriority", "description", "selection", "action"}, where));
   Rule rule;
   ASSIGN_OR_RETURN(rule.priority, PositiveInteger(r, "rulePriority", where));
   if (const auto it = r.find("description"); it != r.end()) {
@@ -83,12 +85,14 @@ Result<Rule> ParseRule(const Json& r, size_t index) {
   }
   const Json& sel = *sel_it;
   const std::string swhere = where + ".selection";
-  RETURN_IF_ERROR(OnlyKnownMembers(sel, {"tagStatus", "tagPrefixList", "tagPatternList",
-                                         "countType", "countUnit", "countNumber", "storageClass"},
+  RETURN_IF_ERROR(OnlyKnownMembers(sel,
+                                   {"tagStatus", "tagPrefixList", "tagPatternList", "countType",
+                                    "countUnit", "countNumber", "storageClass"},
                                    swhere));
   const std::string prio = "The rule with priority " + std::to_string(rule.priority);
   const auto tag_status = sel.find("tagStatus");
-  if (tag_status == sel.end()) return Invalid(swhere + " is missing required property \"tagStatus\"");
+  if (tag_status == sel.end())
+    return Invalid(swhere + " is missing required property \"tagStatus\"");
   if (*tag_status == "tagged") {
     rule.tag_status = TagStatus::kTagged;
   } else if (*tag_status == "untagged") {
@@ -125,7 +129,8 @@ Result<Rule> ParseRule(const Json& r, size_t index) {
                    " and must not specify tagPrefixList or tagPatternList");
   }
   const auto count_type = sel.find("countType");
-  if (count_type == sel.end()) return Invalid(swhere + " is missing required property \"countType\"");
+  if (count_type == sel.end())
+    return Invalid(swhere + " is missing required property \"countType\"");
   if (*count_type == "imageCountMoreThan") {
     rule.count_type = CountType::kImageCountMoreThan;
   } else if (*count_type == "sinceImagePushed") {
@@ -229,7 +234,8 @@ Result<Policy> ParseLifecyclePolicy(std::string_view text) {
     if (r.tag_status == TagStatus::kTagged) {
       const bool by_prefix = !r.tag_prefixes.empty();
       const auto& list = by_prefix ? r.tag_prefixes : r.tag_patterns;
-      if (!tag_sets.emplace(by_prefix ? 0 : 1, std::set<std::string>(list.begin(), list.end())).second) {
+      if (!tag_sets.emplace(by_prefix ? 0 : 1, std::set<std::string>(list.begin(), list.end()))
+               .second) {
         return Invalid("The rule with priority " + std::to_string(r.priority) +
                        " repeats the tag list of another rule; tag lists must be unique");
       }

@@ -13,7 +13,7 @@
 
 namespace surveyor::lifecycle {
 
-inline constexpr size_t kMinPolicyTextLength = 100;  // PutLifecyclePolicy's API bounds; the
+inline constexpr size_t kMinPolicyTextLength = 100;    // PutLifecyclePolicy's API bounds; the
 inline constexpr size_t kMaxPolicyTextLength = 30720;  // API layer checks the minimum
 inline constexpr int kMaxWildcardsPerPattern = 4;
 inline constexpr char kInvalidParameter[] = "InvalidParameterException";

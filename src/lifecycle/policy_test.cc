@@ -65,10 +65,17 @@ TEST(Policy, TagPatterns) {
     const char* pattern;
     bool match;
   } cases[] = {
-      {"prod", "prod*", true},     {"prod1", "prod*", true},    {"xprod", "prod*", false},
-      {"prod", "prod", true},      {"prod1", "prod", false},    {"a-b-c", "*-*", true},
-      {"", "*", true},             {"abc", "a*c", true},        {"ac", "a*c", true},
-      {"ab", "a*c", false},        {"mytest-1-2-3", "*test*1*2*3", true},
+      {"prod", "prod*", true},
+      {"prod1", "prod*", true},
+      {"xprod", "prod*", false},
+      {"prod", "prod", true},
+      {"prod1", "prod", false},
+      {"a-b-c", "*-*", true},
+      {"", "*", true},
+      {"abc", "a*c", true},
+      {"ac", "a*c", true},
+      {"ab", "a*c", false},
+      {"mytest-1-2-3", "*test*1*2*3", true},
       {"test-3-2-1", "*test*1*2*3", false},
   };
   for (const auto& c : cases) {
