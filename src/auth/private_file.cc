@@ -7,6 +7,8 @@
 #include <cerrno>
 #include <cstdio>
 
+#include <openssl/crypto.h>
+
 #include "auth/crypto.h"
 #include "common/digest.h"
 #include "common/fs.h"
@@ -81,6 +83,38 @@ Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes)
   ::close(fd);
   out.resize(got);
   return out;
+}
+
+Result<std::string> LoadOrCreateKeyFile(const std::string& path) {
+  auto text = ReadPrivateFile(path, 4096);
+  if (!text.ok() && text.status().code() == StatusCode::kNotFound) {
+    ASSIGN_OR_RETURN(std::string key, RandomBytes(32));
+    std::string hex = HexEncode(key) + "\n";
+    Status w = WritePrivateFile(path, hex, /*overwrite=*/false);
+    OPENSSL_cleanse(hex.data(), hex.size());
+    if (w.code() == StatusCode::kAlreadyExists) return LoadOrCreateKeyFile(path);  // a race
+    RETURN_IF_ERROR(w);
+    return key;
+  }
+  if (!text.ok()) return text.status();
+  std::string_view t = *text;
+  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
+  std::string key;
+  if (t.size() == 64) {
+    for (size_t i = 0; i < 64; i += 2) {
+      auto nib = [](char c) {
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+      };
+      int hi = nib(t[i]), lo = nib(t[i + 1]);
+      if (hi < 0 || lo < 0) break;
+      key += static_cast<char>(hi * 16 + lo);
+    }
+  }
+  OPENSSL_cleanse(text->data(), text->size());
+  if (key.size() != 32) {
+    return FailedPrecondition(path + " is not a key file (expected 64 lower-case hex characters)");
+  }
+  return key;
 }
 
 }  // namespace surveyor::auth

@@ -18,4 +18,9 @@ Status WritePrivateFile(const std::string& path, std::string_view content, bool 
 // group or others, NotFound when absent.
 Result<std::string> ReadPrivateFile(const std::string& path, uint64_t max_bytes);
 
+// Loads a 32-byte key kept as 64 lower-case hex characters in a private file, creating the file
+// with a fresh random key when it does not exist. FailedPrecondition when it is malformed or
+// accessible by group/others.
+Result<std::string> LoadOrCreateKeyFile(const std::string& path);
+
 }  // namespace surveyor::auth

@@ -57,38 +57,6 @@ Status Exec(sqlite3* db, const char* sql) {
   return Status::Ok();
 }
 
-Result<std::string> LoadOrCreateMasterKey(const std::string& path) {
-  auto text = ReadPrivateFile(path, 4096);
-  if (!text.ok() && text.status().code() == StatusCode::kNotFound) {
-    ASSIGN_OR_RETURN(std::string key, RandomBytes(32));
-    std::string hex = HexEncode(key) + "\n";
-    Status w = WritePrivateFile(path, hex, /*overwrite=*/false);
-    OPENSSL_cleanse(hex.data(), hex.size());
-    if (w.code() == StatusCode::kAlreadyExists) return LoadOrCreateMasterKey(path);  // a race
-    RETURN_IF_ERROR(w);
-    return key;
-  }
-  if (!text.ok()) return text.status();
-  std::string_view t = *text;
-  while (!t.empty() && (t.back() == '\n' || t.back() == '\r')) t.remove_suffix(1);
-  std::string key;
-  if (t.size() == 64) {
-    for (size_t i = 0; i < 64; i += 2) {
-      auto nib = [](char c) {
-        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-      };
-      int hi = nib(t[i]), lo = nib(t[i + 1]);
-      if (hi < 0 || lo < 0) break;
-      key += static_cast<char>(hi * 16 + lo);
-    }
-  }
-  OPENSSL_cleanse(text->data(), text->size());
-  if (key.size() != 32) {
-    return FailedPrecondition(path + " is not a key file (expected 64 lower-case hex characters)");
-  }
-  return key;
-}
-
 std::string Aad(std::string_view access_key_id) {
   std::string aad(kAadPrefix);
   aad += access_key_id;
@@ -103,7 +71,7 @@ int64_t ToMillis(TimePoint t) {
 
 Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(SqliteKeyStoreOptions options,
                                                             const Clock& clock) {
-  ASSIGN_OR_RETURN(std::string master, LoadOrCreateMasterKey(options.key_file_path));
+  ASSIGN_OR_RETURN(std::string master, LoadOrCreateKeyFile(options.key_file_path));
   // Identifies which key file sealed a row without revealing anything about the key.
   std::string fingerprint = Sha256Hex("surveyor-key-file-fingerprint:" + master).substr(0, 16);
   sqlite3* db = nullptr;
