@@ -425,7 +425,8 @@ Result<TimePoint> ParseAmzDate(std::string_view t) {
   int year = num(0, 4), month = num(4, 2), day = num(6, 2);
   int hour = num(9, 2), minute = num(11, 2), second = num(13, 2);
   static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (month < 1 || month > 12 || day < 1) return bad();
+  // The clock's nanosecond time points span 1678-2262; keep well inside that.
+  if (year < 1970 || year > 2200 || month < 1 || month > 12 || day < 1) return bad();
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   int max_day = kDays[month - 1] + (month == 2 && leap ? 1 : 0);
   if (day > max_day || hour > 23 || minute > 59 || second > 59) return bad();

@@ -101,7 +101,7 @@ Sha256Bytes DeriveSigningKey(std::string_view secret, std::string_view date8,
                              std::string_view region, std::string_view service);
 std::string SignatureHex(const Sha256Bytes& signing_key, std::string_view string_to_sign);
 
-// Parses "YYYYMMDDTHHMMSSZ" (ISO 8601 basic format, UTC) strictly.
+// Parses "YYYYMMDDTHHMMSSZ" (ISO 8601 basic format, UTC) strictly; years 1970-2200 only.
 Result<TimePoint> ParseAmzDate(std::string_view text);
 std::string FormatAmzDate(TimePoint t);
 

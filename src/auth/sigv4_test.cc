@@ -486,7 +486,8 @@ TEST(SigV4CanonicalTest, AmzDate) {
   EXPECT_EQ(FormatAmzDate(FromEpochSeconds(0)), "19700101T000000Z");
   for (const char* bad : {"20230229T000000Z", "20241301T000000Z", "20240101T240000Z",
                           "20240101T000060Z", "20240101 000000Z", "2024010T000000Z",
-                          "20240101T000000z", "20240100T000000Z", "+0240101T000000Z"}) {
+                          "20240101T000000z", "20240100T000000Z", "+0240101T000000Z",
+                          "99991231T235959Z", "19691231T235959Z"}) {
     EXPECT_FALSE(ParseAmzDate(bad).ok()) << bad;
   }
 }
