@@ -5,6 +5,7 @@
 #include "auth/crypto.h"
 #include "auth/errors.h"
 #include "common/digest.h"
+#include "common/fs.h"
 
 namespace surveyor::auth {
 namespace {
@@ -124,6 +125,10 @@ Result<RegistryTokenClaims> RegistryTokens::VerifyBasicAuthorization(
     return Unauthorized("Not Authorized");
   }
   return VerifyPassword(std::string_view(*decoded).substr(colon + 1));
+}
+
+std::string RegistryTokenKeyPath(const std::string& data_dir) {
+  return JoinPath(data_dir, "registry-token.key");
 }
 
 std::string RegistryBasicChallenge(std::string_view realm) {

@@ -60,6 +60,10 @@ class RegistryTokens {
   std::chrono::seconds lifetime_;
 };
 
+// The standard location of the token signing key inside a data directory (registry-token.key;
+// load it with LoadOrCreateKeyFile from auth/private_file.h).
+std::string RegistryTokenKeyPath(const std::string& data_dir);
+
 // The WWW-Authenticate value ECR sends with a 401 from /v2: Basic realm="<realm>",service="ecr.amazonaws.com".
 std::string RegistryBasicChallenge(std::string_view realm);
 

@@ -493,10 +493,11 @@ TEST(SigV4CanonicalTest, AmzDate) {
 }
 
 TEST(SigV4ParseTest, ParsesLenientWhitespace) {
-  auto a = ParseAuthorizationHeader(
+  // The result points into the header value, which must outlive it.
+  const std::string header =
       "  AWS4-HMAC-SHA256   Credential=AKID/20261201/us-east-1/ecr/aws4_request ,SignedHeaders="
-      "host;x-amz-date,  Signature=" + std::string(64, 'a') + " ",
-      ErrorProtocol::kAwsJson);
+      "host;x-amz-date,  Signature=" + std::string(64, 'a') + " ";
+  auto a = ParseAuthorizationHeader(header, ErrorProtocol::kAwsJson);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->access_key_id, "AKID");
   EXPECT_EQ(a->credential_scope, "20261201/us-east-1/ecr/aws4_request");

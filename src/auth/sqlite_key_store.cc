@@ -6,6 +6,7 @@
 #include "auth/crypto.h"
 #include "auth/private_file.h"
 #include "common/digest.h"
+#include "common/fs.h"
 
 namespace surveyor::auth {
 namespace {
@@ -68,6 +69,13 @@ int64_t ToMillis(TimePoint t) {
 }
 
 }  // namespace
+
+SqliteKeyStoreOptions KeyStoreOptionsForDataDir(const std::string& data_dir) {
+  SqliteKeyStoreOptions o;
+  o.db_path = JoinPath(data_dir, "access-keys.db");
+  o.key_file_path = JoinPath(data_dir, "access-keys.key");
+  return o;
+}
 
 Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(SqliteKeyStoreOptions options,
                                                             const Clock& clock) {

@@ -25,6 +25,9 @@ struct SqliteKeyStoreOptions {
   std::chrono::seconds cache_ttl{10};
 };
 
+// The standard locations inside a data directory: access-keys.db and access-keys.key.
+SqliteKeyStoreOptions KeyStoreOptionsForDataDir(const std::string& data_dir);
+
 class SqliteKeyStore final : public KeyStore {
  public:
   // Opens or creates both files. FailedPrecondition when the key file is group/world accessible

@@ -12,5 +12,6 @@ struct CommandContext {
   int exit_code = 0;
 };
 
+void RegisterAdminCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli
