@@ -547,6 +547,13 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
                 "access key.");
   }
 
+  if (static_cast<size_t>(std::count(request.raw_query.begin(), request.raw_query.end(), '&')) >=
+      kMaxQueryParameters) {
+    return fail(AuthError::kInvalidSignature,
+                "The query string has more than " + std::to_string(kMaxQueryParameters) +
+                    " parameters.");
+  }
+
   // Every signed header must be present.
   for (std::string_view name : auth.signed_header_names) {
     int n = 0;

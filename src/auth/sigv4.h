@@ -86,7 +86,8 @@ Result<AuthorizationHeader> ParseAuthorizationHeader(std::string_view value,
 // S3 uses the raw path as sent.
 std::string CanonicalUri(std::string_view raw_path, bool s3);
 // Canonical query string: pairs split at the first '=', percent-decoded and re-encoded with the
-// unreserved set, sorted by name then value, joined with '&'.
+// unreserved set, sorted by name then value, joined with '&'. Only the first
+// kMaxQueryParameters items are considered (Verify refuses longer queries outright).
 std::string CanonicalQueryString(std::string_view raw_query);
 // "value1,value2": every value of the header (case-insensitive name) in arrival order, each
 // trimmed with inner runs of spaces and tabs collapsed. `found` tells whether any was present.

@@ -291,6 +291,11 @@ TEST(SigV4NegativeTest, Table) {
        "InvalidSignatureException", "does not match"},
       {"added query", [](CaptureFixture& f) { f.request.query = "a=b"; }, kEcrService,
        "InvalidSignatureException", "does not match"},
+      {"too many query parameters",
+       [](CaptureFixture& f) {
+         for (int i = 0; i < 1000; ++i) f.request.query += "a=" + std::to_string(i) + "&";
+       },
+       kEcrService, "InvalidSignatureException", "more than 1000 parameters"},
       {"method changed", [](CaptureFixture& f) { f.request.method = "PUT"; }, kEcrService,
        "InvalidSignatureException", "does not match"},
       {"signature flipped",
