@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+
+#include <cstdio>
 #include <regex>
 
 #include "auth/crypto.h"
@@ -131,6 +134,37 @@ TEST(RegistryTokenTest, LifetimeLongerThanConfiguredIsRefused) {
 TEST(RegistryTokenTest, Challenge) {
   EXPECT_EQ(RegistryBasicChallenge("http://127.0.0.1:5000/"),
             "Basic realm=\"http://127.0.0.1:5000/\",service=\"ecr.amazonaws.com\"");
+}
+
+}  // namespace
+}  // namespace surveyor::auth
+
+namespace surveyor::auth {
+namespace {
+
+// The installed aws CLIs' own get-login-password code decodes our token (v2: Debian's
+// /usr/bin/python3; v1: whatever `python3` is first on PATH). Skips when neither has awscli.
+TEST(RegistryTokenTest, RealAwsCliPrintsThePassword) {
+  Fixture f;
+  auto t = f.tokens.Issue(f.key_id);
+  ASSERT_TRUE(t.ok());
+  const std::string script =
+      std::string(SURVEYOR_SOURCE_DIR) + "/src/auth/testdata/awscli_login_password.py";
+  int ran = 0;
+  for (const char* python : {"/usr/bin/python3", "python3"}) {
+    const std::string cmd = std::string(python) + " " + script + " " + t->authorization_token;
+    FILE* p = ::popen(cmd.c_str(), "r");
+    ASSERT_NE(p, nullptr);
+    std::string out;
+    char buf[512];
+    while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+    int rc = ::pclose(p);
+    if (!WIFEXITED(rc) || WEXITSTATUS(rc) == 77 || WEXITSTATUS(rc) == 127) continue;
+    ++ran;
+    EXPECT_EQ(WEXITSTATUS(rc), 0) << python;
+    EXPECT_EQ(out, t->password + "\n") << python;
+  }
+  if (ran == 0) GTEST_SKIP() << "no awscli importable";
 }
 
 }  // namespace
