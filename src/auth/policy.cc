@@ -182,8 +182,9 @@ Status ParseStatement(const Json& s, size_t index, PolicyStatement* out) {
   for (const std::string& a : actions) {
     std::string lower = ToLower(a);
     if (lower != "*") {
-      std::string_view name = std::string_view(lower).substr(4);
-      if (lower.substr(0, 4) != "ecr:" || name.empty() || name.size() > 128 ||
+      const bool ecr = lower.size() > 4 && lower.compare(0, 4, "ecr:") == 0;
+      std::string_view name = ecr ? std::string_view(lower).substr(4) : std::string_view();
+      if (!ecr || name.size() > 128 ||
           !std::all_of(name.begin(), name.end(),
                        [](char c) { return (c >= 'a' && c <= 'z') || c == '*' || c == '?'; })) {
         return Invalid(where + ".Action values must be \"*\" or \"ecr:<action>\"");

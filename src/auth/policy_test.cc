@@ -131,6 +131,8 @@ TEST(PolicyTest, ValidationErrors) {
       {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":[]},"Action":"ecr:*"}]})", "non-empty list"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]})", "ecr:<action>"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:"}]})", "ecr:<action>"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ege"}]})", "ecr:<action>"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":""}]})", "ecr:<action>"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage",3]}]})", "must be strings"},
       {R"({"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"ecr:*"}]})", "NotPrincipal is not supported"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"ecr:*"}]})", "NotAction is not supported"},
