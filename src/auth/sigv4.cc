@@ -456,6 +456,34 @@ std::string FormatAmzDate(TimePoint t) {
   return buf;
 }
 
+SigV4Verifier::~SigV4Verifier() {
+  for (auto& [id, entry] : signing_keys_) {
+    OPENSSL_cleanse(entry.secret.data(), entry.secret.size());
+    OPENSSL_cleanse(entry.key.data(), entry.key.size());
+  }
+}
+
+Sha256Bytes SigV4Verifier::SigningKey(const AuthorizationHeader& auth,
+                                      std::string_view secret) const {
+  std::string cache_key;
+  cache_key.reserve(auth.access_key_id.size() + auth.credential_scope.size() + 1);
+  cache_key += auth.access_key_id;
+  cache_key += '/';
+  cache_key += auth.credential_scope;
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = signing_keys_.find(cache_key);
+    if (it != signing_keys_.end() && ConstantTimeEquals(it->second.secret, secret)) {
+      return it->second.key;
+    }
+  }
+  Sha256Bytes key = DeriveSigningKey(secret, auth.date, auth.region, auth.service);
+  std::lock_guard lock(cache_mu_);
+  if (signing_keys_.size() >= kMaxCachedSigningKeys) signing_keys_.clear();
+  signing_keys_[cache_key] = CachedSigningKey{std::string(secret), key};
+  return key;
+}
+
 Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
                                              ServiceSpec service) const {
   const ErrorProtocol p = service.protocol;
@@ -618,8 +646,7 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
 
   const std::string canonical = CanonicalRequest(request, auth, payload_hash);
   const std::string to_sign = StringToSign(amz_date, auth.credential_scope, canonical);
-  const Sha256Bytes signing_key =
-      DeriveSigningKey(key->secret_access_key, auth.date, auth.region, auth.service);
+  const Sha256Bytes signing_key = SigningKey(auth, key->secret_access_key);
   const std::string expected = SignatureHex(signing_key, to_sign);
   if (!ConstantTimeEquals(expected, auth.signature)) {
     return fail(AuthError::kInvalidSignature,

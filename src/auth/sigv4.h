@@ -6,6 +6,8 @@
 #pragma once
 
 #include <chrono>
+#include <map>
+#include <mutex>
 #include <span>
 #include <string>
 #include <string_view>
@@ -119,6 +121,7 @@ class SigV4Verifier {
  public:
   SigV4Verifier(const KeyStore& keys, const Clock& clock, SigV4Config config)
       : keys_(keys), clock_(clock), config_(std::move(config)) {}
+  ~SigV4Verifier();
 
   // Verifies `request` for `service`. Error names (domain codes), JSON spelling / query spelling:
   //  - no Authorization header: MissingAuthenticationTokenException / MissingAuthenticationToken
@@ -134,9 +137,20 @@ class SigV4Verifier {
   Result<VerifiedCaller> Verify(const SignedRequest& request, ServiceSpec service) const;
 
  private:
+  // kSigning depends only on (secret, date, region, service); derived keys are cached per
+  // (key id, date, region, service) and reused only while the stored secret is unchanged.
+  Sha256Bytes SigningKey(const AuthorizationHeader& auth, std::string_view secret) const;
+
   const KeyStore& keys_;
   const Clock& clock_;
   SigV4Config config_;
+  struct CachedSigningKey {
+    std::string secret;
+    Sha256Bytes key;
+  };
+  static constexpr size_t kMaxCachedSigningKeys = 4096;
+  mutable std::mutex cache_mu_;
+  mutable std::map<std::string, CachedSigningKey, std::less<>> signing_keys_;
 };
 
 }  // namespace surveyor::auth

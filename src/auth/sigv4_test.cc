@@ -411,6 +411,23 @@ TEST(SigV4NegativeTest, SkewBoundaryIsInclusive) {
   EXPECT_EQ(f.Verify().status().domain_code(), "InvalidSignatureException");
 }
 
+TEST(SigV4NegativeTest, SigningKeyCacheFollowsSecretChanges) {
+  CaptureFixture f("027-v2-debug-ecr-create-repository");
+  SigV4Verifier verifier(f.keys.store, f.clock, f.config);  // one verifier, one cache
+  ASSERT_TRUE(verifier.Verify(f.request.View(), kEcrService).ok());
+  ASSERT_TRUE(verifier.Verify(f.request.View(), kEcrService).ok());  // cached path
+  ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok());
+  ASSERT_TRUE(f.keys.store.Add({{kExampleKeyId, "u", TimePoint{}}, "a-different-secret"}).ok());
+  EXPECT_EQ(verifier.Verify(f.request.View(), kEcrService).status().domain_code(),
+            "InvalidSignatureException");
+  ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok());
+  ASSERT_TRUE(f.keys.store.Add({{kExampleKeyId, "u", TimePoint{}}, kExampleSecret}).ok());
+  EXPECT_TRUE(verifier.Verify(f.request.View(), kEcrService).ok());
+  ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok());
+  EXPECT_EQ(verifier.Verify(f.request.View(), kEcrService).status().domain_code(),
+            "UnrecognizedClientException");
+}
+
 TEST(SigV4NegativeTest, ExpiredMessageHasAwsShape) {
   CaptureFixture f("027-v2-debug-ecr-create-repository");
   f.clock.Set(At("20261201T073000Z"));
