@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <thread>
 
 #include "auth/sigv4_test_util.h"
 #include "common/digest.h"
@@ -426,6 +427,28 @@ TEST(SigV4NegativeTest, SigningKeyCacheFollowsSecretChanges) {
   ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok());
   EXPECT_EQ(verifier.Verify(f.request.View(), kEcrService).status().domain_code(),
             "UnrecognizedClientException");
+}
+
+TEST(SigV4NegativeTest, ConcurrentVerificationsShareOneVerifier) {
+  CaptureFixture good("027-v2-debug-ecr-create-repository");
+  CaptureFixture bad("027-v2-debug-ecr-create-repository");
+  bad.request.body += " ";
+  SigV4Verifier verifier(good.keys.store, good.clock, good.config);
+  const SignedRequest good_view = good.request.View();  // built once: View() is not thread-safe
+  const SignedRequest bad_view = bad.request.View();
+  std::atomic<int> ok{0}, rejected{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 200; ++i) {
+        auto r = verifier.Verify((i + t) % 2 == 0 ? good_view : bad_view, kEcrService);
+        (r.ok() ? ok : rejected)++;
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(ok.load(), 400);
+  EXPECT_EQ(rejected.load(), 400);
 }
 
 TEST(SigV4NegativeTest, ExpiredMessageHasAwsShape) {
