@@ -106,8 +106,7 @@ void BM_PolicyDecide(benchmark::State& state) {
     {"Sid":"push","Effect":"Allow","Principal":{"AWS":["arn:aws:iam::123456789012:user/ci"]},"Action":"ecr:*"},
     {"Sid":"nodelete","Effect":"Deny","Principal":"*","Action":"ecr:BatchDeleteImage"}]})");
   for (auto _ : state) {
-    benchmark::DoNotOptimize(
-        Decide(*policy, "arn:aws:iam::123456789012:user/ci", "ecr:PutImage"));
+    benchmark::DoNotOptimize(Decide(*policy, "arn:aws:iam::123456789012:user/ci", "ecr:PutImage"));
   }
 }
 BENCHMARK(BM_PolicyDecide);

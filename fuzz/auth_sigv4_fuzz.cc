@@ -21,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   static InMemoryKeyStore* keys = [] {
     auto* k = new InMemoryKeyStore();
-    (void)k->Add({{"AKIDEXAMPLE", "fuzz", TimePoint{}}, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"});
+    (void)k->Add(
+        {{"AKIDEXAMPLE", "fuzz", TimePoint{}}, "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"});
     return k;
   }();
   static FakeClock clock(*ParseAmzDate("20261201T071249Z"));
@@ -38,7 +39,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                  {"Authorization", lines[0]},
                                  {"X-Amz-Date", lines[3]},
                                  {"Content-Type", "application/x-amz-json-1.1"}};
-  if (colon != std::string_view::npos) headers.push_back({extra.substr(0, colon), extra.substr(colon + 1)});
+  if (colon != std::string_view::npos)
+    headers.push_back({extra.substr(0, colon), extra.substr(colon + 1)});
   SignedRequest r;
   r.method = "POST";
   r.raw_path = lines[1];

@@ -4,8 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "auth/crypto.h"
 #include "auth/authorizer.h"
+#include "auth/crypto.h"
 #include "auth/registry_token.h"
 
 using namespace surveyor;

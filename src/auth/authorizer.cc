@@ -80,27 +80,40 @@ Result<Caller> AuthenticateRegistryRequest(const SignedRequest& request,
 
 std::string_view EcrActionForOci(OciOperation op) {
   switch (op) {
-    case OciOperation::kBase: return "ecr:GetAuthorizationToken";
-    case OciOperation::kCatalog: return "ecr:DescribeRepositories";
-    case OciOperation::kListTags: return "ecr:ListImages";
-    case OciOperation::kGetManifest: return "ecr:BatchGetImage";
-    case OciOperation::kPutManifest: return "ecr:PutImage";
-    case OciOperation::kDeleteManifest: return "ecr:BatchDeleteImage";
-    case OciOperation::kGetBlob: return "ecr:GetDownloadUrlForLayer";
-    case OciOperation::kHeadBlob: return "ecr:BatchCheckLayerAvailability";
-    case OciOperation::kDeleteBlob: return "ecr:BatchDeleteImage";
-    case OciOperation::kStartUpload: return "ecr:InitiateLayerUpload";
-    case OciOperation::kUploadChunk: return "ecr:UploadLayerPart";
-    case OciOperation::kCompleteUpload: return "ecr:CompleteLayerUpload";
-    case OciOperation::kReferrers: return "ecr:BatchGetImage";
+    case OciOperation::kBase:
+      return "ecr:GetAuthorizationToken";
+    case OciOperation::kCatalog:
+      return "ecr:DescribeRepositories";
+    case OciOperation::kListTags:
+      return "ecr:ListImages";
+    case OciOperation::kGetManifest:
+      return "ecr:BatchGetImage";
+    case OciOperation::kPutManifest:
+      return "ecr:PutImage";
+    case OciOperation::kDeleteManifest:
+      return "ecr:BatchDeleteImage";
+    case OciOperation::kGetBlob:
+      return "ecr:GetDownloadUrlForLayer";
+    case OciOperation::kHeadBlob:
+      return "ecr:BatchCheckLayerAvailability";
+    case OciOperation::kDeleteBlob:
+      return "ecr:BatchDeleteImage";
+    case OciOperation::kStartUpload:
+      return "ecr:InitiateLayerUpload";
+    case OciOperation::kUploadChunk:
+      return "ecr:UploadLayerPart";
+    case OciOperation::kCompleteUpload:
+      return "ecr:CompleteLayerUpload";
+    case OciOperation::kReferrers:
+      return "ecr:BatchGetImage";
   }
   return "ecr:*";
 }
 
 bool IsPullAction(std::string_view action) {
-  for (std::string_view a : {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer",
-                             "ecr:BatchCheckLayerAvailability", "ecr:ListImages",
-                             "ecr:DescribeImages", "ecr:GetAuthorizationToken"}) {
+  for (std::string_view a :
+       {"ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability",
+        "ecr:ListImages", "ecr:DescribeImages", "ecr:GetAuthorizationToken"}) {
     if (action.size() == a.size() && StartsWithIgnoreCase(action, a)) return true;
   }
   return false;
@@ -131,9 +144,9 @@ Status Authorize(const AuthorizeInput& in, DenialStyle style) {
   }
   if (allowed) return Status::Ok();
   const std::string who = caller.anonymous ? "anonymous" : caller.principal_arn;
-  std::string message = "User: " + who + " is not authorized to perform: " +
-                        std::string(in.action) + " on resource: " +
-                        std::string(in.repository_arn) + because;
+  std::string message = "User: " + who +
+                        " is not authorized to perform: " + std::string(in.action) +
+                        " on resource: " + std::string(in.repository_arn) + because;
   if (style == DenialStyle::kAws) {
     return Status(StatusCode::kPermissionDenied, std::move(message), "AccessDeniedException");
   }

@@ -61,8 +61,8 @@ enum class DenialStyle {
 
 struct AuthorizeInput {
   const Caller* caller = nullptr;
-  std::string_view action;          // "ecr:PutImage"
-  std::string_view repository_arn;  // arn:aws:ecr:<region>:<account>:repository/<name>
+  std::string_view action;                    // "ecr:PutImage"
+  std::string_view repository_arn;            // arn:aws:ecr:<region>:<account>:repository/<name>
   const Policy* repository_policy = nullptr;  // null when the repository has none
   bool anonymous_pull = false;  // configured for this repository or the whole registry
 };

@@ -18,7 +18,8 @@ struct Env {
   SigV4Verifier verifier{keys, clock, SigV4Config{}};
   Env() {
     EXPECT_TRUE(keys.Add({{"AKIDEXAMPLE", "alice", TimePoint{}},
-                          "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"}).ok());
+                          "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"})
+                    .ok());
   }
   Result<Caller> Authenticate(std::vector<std::pair<std::string, std::string>> headers) {
     testing::OwnedRequest r;
@@ -53,8 +54,9 @@ TEST(AuthenticateRegistryTest, BasicTokenFromGetLoginPassword) {
 
 TEST(AuthenticateRegistryTest, SigV4SignedRequest) {
   Env env;
-  auto r = testing::LoadCapture(std::string(SURVEYOR_SOURCE_DIR) +
-                                "/src/auth/testdata/captures/027-v2-debug-ecr-create-repository.json");
+  auto r =
+      testing::LoadCapture(std::string(SURVEYOR_SOURCE_DIR) +
+                           "/src/auth/testdata/captures/027-v2-debug-ecr-create-repository.json");
   ASSERT_TRUE(r.ok());
   auto c = AuthenticateRegistryRequest(r->View(), env.tokens, env.verifier, kAccount);
   ASSERT_TRUE(c.ok()) << c.status().ToString();
@@ -131,7 +133,8 @@ TEST(AuthorizerTest, DecisionTable) {
        DenialStyle::kOci, "DENIED"},
       {"anonymous, nothing configured", &anon, "ecr:BatchGetImage", nullptr, false,
        DenialStyle::kOci, "UNAUTHORIZED"},
-      {"anonymous pull configured", &anon, "ecr:BatchGetImage", nullptr, true, DenialStyle::kOci, ""},
+      {"anonymous pull configured", &anon, "ecr:BatchGetImage", nullptr, true, DenialStyle::kOci,
+       ""},
       {"anonymous push never by configuration", &anon, "ecr:PutImage", nullptr, true,
        DenialStyle::kOci, "UNAUTHORIZED"},
       {"anonymous pull via policy", &anon, "ecr:GetDownloadUrlForLayer", &*policy, false,
@@ -142,8 +145,8 @@ TEST(AuthorizerTest, DecisionTable) {
        DenialStyle::kOci, "UNAUTHORIZED"},
       {"explicit deny beats own key", &alice, "ecr:BatchGetImage", &*deny_pull, false,
        DenialStyle::kOci, "DENIED"},
-      {"null caller is anonymous", nullptr, "ecr:BatchGetImage", nullptr, false,
-       DenialStyle::kAws, "AccessDeniedException"},
+      {"null caller is anonymous", nullptr, "ecr:BatchGetImage", nullptr, false, DenialStyle::kAws,
+       "AccessDeniedException"},
   };
   for (const auto& c : kCases) {
     AuthorizeInput in;

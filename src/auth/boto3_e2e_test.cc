@@ -23,7 +23,8 @@ namespace fs = std::filesystem;
 TEST(Boto3EndToEndTest, BotocoreSignedRequestsVerify) {
   const char* python = "/usr/bin/python3";
   if (::access(python, X_OK) != 0) GTEST_SKIP() << "no " << python;
-  const fs::path dir = fs::temp_directory_path() / ("surveyor-auth-e2e-" + std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("surveyor-auth-e2e-" + std::to_string(::getpid()));
   fs::remove_all(dir);
   fs::create_directories(dir);
   auto store = SqliteKeyStore::Open({(dir / "keys.db").string(), (dir / "keys.key").string()});

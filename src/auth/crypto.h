@@ -34,8 +34,7 @@ Result<std::string> RandomBytes(size_t n);
 // DataLoss when the key, the aad or the data do not match.
 Result<std::string> AesGcmSeal(std::string_view key, std::string_view plaintext,
                                std::string_view aad);
-Result<std::string> AesGcmOpen(std::string_view key, std::string_view sealed,
-                               std::string_view aad);
+Result<std::string> AesGcmOpen(std::string_view key, std::string_view sealed, std::string_view aad);
 
 // Standard base64 (RFC 4648 §4) with padding.
 std::string Base64Encode(std::string_view data);

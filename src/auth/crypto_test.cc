@@ -7,7 +7,9 @@
 namespace surveyor::auth {
 namespace {
 
-std::string Hex(const Sha256Bytes& b) { return HexEncode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size())); }
+std::string Hex(const Sha256Bytes& b) {
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(b.data()), b.size()));
+}
 
 // RFC 4231 test case 2 (HMAC-SHA256 with key "Jefe").
 TEST(CryptoTest, HmacSha256Rfc4231Case2) {
@@ -22,8 +24,13 @@ TEST(CryptoTest, Sha256OfEmpty) {
 // RFC 4648 §10 vectors.
 TEST(CryptoTest, Base64Rfc4648) {
   const std::pair<const char*, const char*> kCases[] = {
-      {"", ""},          {"f", "Zg=="},         {"fo", "Zm8="},        {"foo", "Zm9v"},
-      {"foob", "Zm9vYg=="}, {"fooba", "Zm9vYmE="}, {"foobar", "Zm9vYmFy"},
+      {"", ""},
+      {"f", "Zg=="},
+      {"fo", "Zm8="},
+      {"foo", "Zm9v"},
+      {"foob", "Zm9vYg=="},
+      {"fooba", "Zm9vYmE="},
+      {"foobar", "Zm9vYmFy"},
   };
   for (const auto& [plain, enc] : kCases) {
     EXPECT_EQ(Base64Encode(plain), enc);
@@ -34,7 +41,8 @@ TEST(CryptoTest, Base64Rfc4648) {
 }
 
 TEST(CryptoTest, Base64RejectsMalformed) {
-  for (const char* bad : {"Zg=", "Zg", "Z===", "Zh==", "Zm9v\n", "Zm 9", "=Zm9", "Zg==Zg==", "Zm8-"}) {
+  for (const char* bad :
+       {"Zg=", "Zg", "Z===", "Zh==", "Zm9v\n", "Zm 9", "=Zm9", "Zg==Zg==", "Zm8-"}) {
     EXPECT_FALSE(Base64Decode(bad).ok()) << bad;
   }
 }
@@ -62,7 +70,8 @@ TEST(CryptoTest, AesGcmRoundTripAndTamper) {
   EXPECT_EQ(AesGcmOpen(*key, flipped, "row-1").status().code(), StatusCode::kDataLoss);
   auto other = RandomBytes(32);
   EXPECT_EQ(AesGcmOpen(*other, *sealed, "row-1").status().code(), StatusCode::kDataLoss);
-  EXPECT_EQ(AesGcmOpen(*key, sealed->substr(0, 20), "row-1").status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(AesGcmOpen(*key, sealed->substr(0, 20), "row-1").status().code(),
+            StatusCode::kDataLoss);
 }
 
 }  // namespace

@@ -21,15 +21,14 @@ bool UserNameChar(char c) {
 Status ValidateUserName(std::string_view user_name) {
   if (user_name.empty() || user_name.size() > 64 ||
       !std::all_of(user_name.begin(), user_name.end(), UserNameChar)) {
-    return InvalidArgument(
-        "user name must be 1-64 characters of letters, digits and +=,.@_-", "ValidationException");
+    return InvalidArgument("user name must be 1-64 characters of letters, digits and +=,.@_-",
+                           "ValidationException");
   }
   return Status::Ok();
 }
 
 bool LooksLikeAccessKeyId(std::string_view id) {
-  return id.size() >= 16 && id.size() <= 128 &&
-         std::all_of(id.begin(), id.end(), [](char c) {
+  return id.size() >= 16 && id.size() <= 128 && std::all_of(id.begin(), id.end(), [](char c) {
            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
          });
 }

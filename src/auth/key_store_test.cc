@@ -187,9 +187,10 @@ TEST(SqliteKeyStoreTest, SwappedCiphertextFailsAuthentication) {
   // Copy bob's sealed secret onto alice's row through a separate connection.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(opts.db_path.c_str(), &db), SQLITE_OK);
-  std::string sql = "UPDATE access_keys SET secret_sealed = (SELECT secret_sealed FROM access_keys"
-                    " WHERE access_key_id = '" + b->info.access_key_id +
-                    "') WHERE access_key_id = '" + a->info.access_key_id + "'";
+  std::string sql =
+      "UPDATE access_keys SET secret_sealed = (SELECT secret_sealed FROM access_keys"
+      " WHERE access_key_id = '" +
+      b->info.access_key_id + "') WHERE access_key_id = '" + a->info.access_key_id + "'";
   EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
   EXPECT_EQ(sqlite3_changes(db), 1);
   sqlite3_close(db);

@@ -23,7 +23,8 @@ std::string ToLower(std::string_view s) {
 }
 
 bool IsDigits(std::string_view s, size_t n) {
-  return s.size() == n && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return s.size() == n &&
+         std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // "arn:<partition>:iam::<12 digits>:root|user/...|role/..."; returns the account or empty.
@@ -84,11 +85,17 @@ Status StringList(const Json& v, std::string_view field, std::vector<std::string
 }
 
 const std::set<std::string, std::less<>>& SupportedOperators() {
-  static const std::set<std::string, std::less<>> kOps = {
-      "StringEquals",        "StringNotEquals", "StringEqualsIgnoreCase",
-      "StringNotEqualsIgnoreCase", "StringLike", "StringNotLike",
-      "ArnEquals",           "ArnNotEquals",    "ArnLike",
-      "ArnNotLike",          "Bool"};
+  static const std::set<std::string, std::less<>> kOps = {"StringEquals",
+                                                          "StringNotEquals",
+                                                          "StringEqualsIgnoreCase",
+                                                          "StringNotEqualsIgnoreCase",
+                                                          "StringLike",
+                                                          "StringNotLike",
+                                                          "ArnEquals",
+                                                          "ArnNotEquals",
+                                                          "ArnLike",
+                                                          "ArnNotLike",
+                                                          "Bool"};
   return kOps;
 }
 
@@ -105,18 +112,23 @@ Status ParseConditions(const Json& v, std::vector<PolicyCondition>* out) {
       PolicyCondition c;
       c.op = op;
       c.key = ToLower(key);
-      if (c.key.empty() || c.key.size() > 128) return Invalid("condition key must be 1-128 characters");
+      if (c.key.empty() || c.key.size() > 128)
+        return Invalid("condition key must be 1-128 characters");
       auto add = [&](const Json& x) -> Status {
-        if (x.is_string()) c.values.push_back(x.get<std::string>());
-        else if (x.is_boolean()) c.values.push_back(x.get<bool>() ? "true" : "false");
-        else if (x.is_number_integer()) c.values.push_back(std::to_string(x.get<int64_t>()));
-        else return Invalid("condition values must be strings, booleans or integers");
+        if (x.is_string())
+          c.values.push_back(x.get<std::string>());
+        else if (x.is_boolean())
+          c.values.push_back(x.get<bool>() ? "true" : "false");
+        else if (x.is_number_integer())
+          c.values.push_back(std::to_string(x.get<int64_t>()));
+        else
+          return Invalid("condition values must be strings, booleans or integers");
         return Status::Ok();
       };
       if (values.is_array()) {
         if (values.empty() || values.size() > kMaxPolicyListItems) {
-          return Invalid("condition value lists must have 1-" + std::to_string(kMaxPolicyListItems) +
-                         " entries");
+          return Invalid("condition value lists must have 1-" +
+                         std::to_string(kMaxPolicyListItems) + " entries");
         }
         for (const Json& x : values) RETURN_IF_ERROR(add(x));
       } else {
@@ -148,9 +160,12 @@ Status ParseStatement(const Json& s, size_t index, PolicyStatement* out) {
   }
   auto effect = s.find("Effect");
   if (effect == s.end()) return Invalid(where + ".Effect is missing");
-  if (*effect == "Allow") out->effect = Effect::kAllow;
-  else if (*effect == "Deny") out->effect = Effect::kDeny;
-  else return Invalid(where + ".Effect must be \"Allow\" or \"Deny\"");
+  if (*effect == "Allow")
+    out->effect = Effect::kAllow;
+  else if (*effect == "Deny")
+    out->effect = Effect::kDeny;
+  else
+    return Invalid(where + ".Effect must be \"Allow\" or \"Deny\"");
 
   auto principal = s.find("Principal");
   if (principal == s.end()) return Invalid(where + ".Principal is missing");
@@ -184,9 +199,9 @@ Status ParseStatement(const Json& s, size_t index, PolicyStatement* out) {
     if (lower != "*") {
       const bool ecr = lower.size() > 4 && lower.compare(0, 4, "ecr:") == 0;
       std::string_view name = ecr ? std::string_view(lower).substr(4) : std::string_view();
-      if (!ecr || name.size() > 128 ||
-          !std::all_of(name.begin(), name.end(),
-                       [](char c) { return (c >= 'a' && c <= 'z') || c == '*' || c == '?'; })) {
+      if (!ecr || name.size() > 128 || !std::all_of(name.begin(), name.end(), [](char c) {
+            return (c >= 'a' && c <= 'z') || c == '*' || c == '?';
+          })) {
         return Invalid(where + ".Action values must be \"*\" or \"ecr:<action>\"");
       }
     }
@@ -244,9 +259,12 @@ bool ConditionHolds(const PolicyCondition& c, const std::map<std::string, std::s
 
 std::string_view DecisionName(Decision d) {
   switch (d) {
-    case Decision::kAllow: return "Allow";
-    case Decision::kDeny: return "Deny";
-    case Decision::kNoOpinion: return "NoOpinion";
+    case Decision::kAllow:
+      return "Allow";
+    case Decision::kDeny:
+      return "Deny";
+    case Decision::kNoOpinion:
+      return "NoOpinion";
   }
   return "NoOpinion";
 }
@@ -255,7 +273,8 @@ bool WildcardMatch(std::string_view pattern, std::string_view text, bool ignore_
   size_t p = 0, t = 0, star = std::string_view::npos, mark = 0;
   auto eq = [&](char a, char b) { return ignore_case ? Lower(a) == Lower(b) : a == b; };
   while (t < text.size()) {
-    if (p < pattern.size() && (pattern[p] == '?' || (pattern[p] != '*' && eq(pattern[p], text[t])))) {
+    if (p < pattern.size() &&
+        (pattern[p] == '?' || (pattern[p] != '*' && eq(pattern[p], text[t])))) {
       ++p;
       ++t;
     } else if (p < pattern.size() && pattern[p] == '*') {
@@ -337,8 +356,9 @@ Decision Decide(const Policy& policy, const AccessRequest& request) {
   bool allowed = false;
   for (const PolicyStatement& s : policy.statements) {
     if (!PrincipalMatches(s, request.principal_arn)) continue;
-    if (!std::any_of(s.actions.begin(), s.actions.end(),
-                     [&](const std::string& a) { return WildcardMatch(a, request.action, true); })) {
+    if (!std::any_of(s.actions.begin(), s.actions.end(), [&](const std::string& a) {
+          return WildcardMatch(a, request.action, true);
+        })) {
       continue;
     }
     if (!s.resources.empty() && !request.resource_arn.empty() &&

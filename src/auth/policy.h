@@ -43,12 +43,12 @@ struct PolicyCondition {
 struct PolicyStatement {
   std::string sid;
   Effect effect = Effect::kDeny;
-  bool any_principal = false;               // "*" or {"AWS": "*"}
-  std::vector<std::string> aws_principals;  // account ids and ARNs
+  bool any_principal = false;                   // "*" or {"AWS": "*"}
+  std::vector<std::string> aws_principals;      // account ids and ARNs
   std::vector<std::string> service_principals;  // kept, never match an access key
-  std::vector<std::string> actions;         // lower-cased patterns
-  std::vector<std::string> resources;       // patterns; empty = any
-  std::vector<PolicyCondition> conditions;  // all must hold
+  std::vector<std::string> actions;             // lower-cased patterns
+  std::vector<std::string> resources;           // patterns; empty = any
+  std::vector<PolicyCondition> conditions;      // all must hold
 };
 
 struct Policy {

@@ -80,7 +80,8 @@ TEST(PolicyTest, ResourcePatterns) {
   Policy p = MustParse(R"({"Version":"2012-10-17","Statement":[
       {"Effect":"Allow","Principal":"*","Action":"ecr:*",
        "Resource":"arn:aws:ecr:us-east-1:123456789012:repository/team-a/*"}]})");
-  AccessRequest r{kAlice, "ecr:PutImage", "arn:aws:ecr:us-east-1:123456789012:repository/team-a/app"};
+  AccessRequest r{kAlice, "ecr:PutImage",
+                  "arn:aws:ecr:us-east-1:123456789012:repository/team-a/app"};
   EXPECT_EQ(Decide(p, r), Decision::kAllow);
   r.resource_arn = "arn:aws:ecr:us-east-1:123456789012:repository/team-b/app";
   EXPECT_EQ(Decide(p, r), Decision::kNoOpinion);
@@ -123,26 +124,44 @@ TEST(PolicyTest, ValidationErrors) {
       {R"({"Statement":[{"Principal":"*","Action":"ecr:*"}]})", "Effect is missing"},
       {R"({"Statement":[{"Effect":"allow","Principal":"*","Action":"ecr:*"}]})", "Effect must be"},
       {R"({"Statement":[{"Effect":"Allow","Action":"ecr:*"}]})", "Principal is missing"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"me","Action":"ecr:*"}]})", "Principal must be"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":{},"Action":"ecr:*"}]})", "Principal must be"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"ecr:*"}]})", "12-digit account id"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"ecr:*"}]})", "without wildcards"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":{"Federated":"x"},"Action":"ecr:*"}]})", "'Federated' is not supported"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":[]},"Action":"ecr:*"}]})", "non-empty list"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]})", "ecr:<action>"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"me","Action":"ecr:*"}]})",
+       "Principal must be"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{},"Action":"ecr:*"}]})",
+       "Principal must be"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"alice"},"Action":"ecr:*"}]})",
+       "12-digit account id"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:user/*"},"Action":"ecr:*"}]})",
+       "without wildcards"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{"Federated":"x"},"Action":"ecr:*"}]})",
+       "'Federated' is not supported"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":{"AWS":[]},"Action":"ecr:*"}]})",
+       "non-empty list"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]})",
+       "ecr:<action>"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:"}]})", "ecr:<action>"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ege"}]})", "ecr:<action>"},
       {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":""}]})", "ecr:<action>"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage",3]}]})", "must be strings"},
-      {R"({"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"ecr:*"}]})", "NotPrincipal is not supported"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"ecr:*"}]})", "NotAction is not supported"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Extra":1}]})", "unknown element 'Extra'"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]})", "'IpAddress' is not supported"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringLikeIfExists":{"a":"b"}}}]})", "is not supported"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringLike":{"a":{"x":1}}}}]})", "condition values"},
-      {R"({"Statement":[{"Sid":"a","Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Sid":"a","Effect":"Deny","Principal":"*","Action":"ecr:*"}]})", "Sid 'a' is used twice"},
-      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}],"Other":1})", "unknown top-level element"},
-      {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]", "not valid JSON"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":["ecr:PutImage",3]}]})",
+       "must be strings"},
+      {R"({"Statement":[{"Effect":"Allow","NotPrincipal":"*","Action":"ecr:*"}]})",
+       "NotPrincipal is not supported"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","NotAction":"ecr:*"}]})",
+       "NotAction is not supported"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Extra":1}]})",
+       "unknown element 'Extra'"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"IpAddress":{"aws:SourceIp":"10.0.0.0/8"}}}]})",
+       "'IpAddress' is not supported"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringLikeIfExists":{"a":"b"}}}]})",
+       "is not supported"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Condition":{"StringLike":{"a":{"x":1}}}}]})",
+       "condition values"},
+      {R"({"Statement":[{"Sid":"a","Effect":"Allow","Principal":"*","Action":"ecr:*"},{"Sid":"a","Effect":"Deny","Principal":"*","Action":"ecr:*"}]})",
+       "Sid 'a' is used twice"},
+      {R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*"}],"Other":1})",
+       "unknown top-level element"},
+      {"[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]"
+       "]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]",
+       "not valid JSON"},
   };
   for (const auto& [text, part] : kCases) {
     auto p = ParseRepositoryPolicy(text);
@@ -154,15 +173,22 @@ TEST(PolicyTest, ValidationErrors) {
   }
   std::string big = R"({"Statement":[{"Effect":"Allow","Principal":"*","Action":"ecr:*","Sid":")" +
                     std::string(10300, 'a') + "\"}]}";
-  EXPECT_NE(ParseRepositoryPolicy(big).status().message().find("longer than 10240"), std::string::npos);
+  EXPECT_NE(ParseRepositoryPolicy(big).status().message().find("longer than 10240"),
+            std::string::npos);
 }
 
 TEST(PolicyTest, WildcardMatch) {
   const std::tuple<const char*, const char*, bool> kCases[] = {
-      {"*", "", true},          {"*", "abc", true},        {"a*c", "abbbc", true},
-      {"a*c", "abbb", false},   {"a?c", "abc", true},      {"a?c", "ac", false},
+      {"*", "", true},
+      {"*", "abc", true},
+      {"a*c", "abbbc", true},
+      {"a*c", "abbb", false},
+      {"a?c", "abc", true},
+      {"a?c", "ac", false},
       {"*a*a*a*a*b", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", false},
-      {"ab", "abc", false},     {"", "", true},            {"", "a", false},
+      {"ab", "abc", false},
+      {"", "", true},
+      {"", "a", false},
       {"**", "x", true},
   };
   for (const auto& [pat, text, want] : kCases) {
@@ -172,9 +198,7 @@ TEST(PolicyTest, WildcardMatch) {
   EXPECT_FALSE(WildcardMatch("ECR:Get*", "ecr:getauthorizationtoken", false));
 }
 
-TEST(PolicyTest, UserArn) {
-  EXPECT_EQ(UserArn("123456789012", "alice"), kAlice);
-}
+TEST(PolicyTest, UserArn) { EXPECT_EQ(UserArn("123456789012", "alice"), kAlice); }
 
 }  // namespace
 }  // namespace surveyor::auth

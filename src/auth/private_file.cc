@@ -1,13 +1,12 @@
 #include "auth/private_file.h"
 
 #include <fcntl.h>
+#include <openssl/crypto.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdio>
-
-#include <openssl/crypto.h>
 
 #include "auth/crypto.h"
 #include "common/digest.h"

@@ -22,9 +22,7 @@ bool AllChars(std::string_view s, bool (*pred)(char)) {
 }
 bool Digit(char c) { return c >= '0' && c <= '9'; }
 bool LowerHex(char c) { return Digit(c) || (c >= 'a' && c <= 'f'); }
-bool Alnum(char c) {
-  return Digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
+bool Alnum(char c) { return Digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 
 int64_t UnixSeconds(TimePoint t) {
   return std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count();
@@ -75,9 +73,9 @@ Result<RegistryTokenClaims> RegistryTokens::VerifyPassword(std::string_view pass
     if (dot != std::string_view::npos) rest = rest.substr(dot + 1);
   }
   const auto& [version, id, expiry, nonce, mac] = parts;
-  if (version != kVersion || !AllChars(id, Alnum) || id.size() > 128 ||
-      !AllChars(expiry, Digit) || expiry.size() > 12 || nonce.size() != 16 ||
-      !AllChars(nonce, LowerHex) || mac.size() != 64 || !AllChars(mac, LowerHex)) {
+  if (version != kVersion || !AllChars(id, Alnum) || id.size() > 128 || !AllChars(expiry, Digit) ||
+      expiry.size() > 12 || nonce.size() != 16 || !AllChars(nonce, LowerHex) || mac.size() != 64 ||
+      !AllChars(mac, LowerHex)) {
     return Unauthorized("Not Authorized");
   }
   if (!ConstantTimeEquals(Mac(id, expiry, nonce), mac)) return Unauthorized("Not Authorized");

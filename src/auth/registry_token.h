@@ -64,7 +64,8 @@ class RegistryTokens {
 // load it with LoadOrCreateKeyFile from auth/private_file.h).
 std::string RegistryTokenKeyPath(const std::string& data_dir);
 
-// The WWW-Authenticate value ECR sends with a 401 from /v2: Basic realm="<realm>",service="ecr.amazonaws.com".
+// The WWW-Authenticate value ECR sends with a 401 from /v2: Basic
+// realm="<realm>",service="ecr.amazonaws.com".
 std::string RegistryBasicChallenge(std::string_view realm);
 
 }  // namespace surveyor::auth

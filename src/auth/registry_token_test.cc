@@ -1,7 +1,6 @@
 #include "auth/registry_token.h"
 
 #include <gtest/gtest.h>
-
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -37,8 +36,8 @@ TEST(RegistryTokenTest, IssuedTokenHasTheShapeTheCliNeeds) {
   EXPECT_EQ(std::count(decoded->begin(), decoded->end(), ':'), 1);
   // ECR's model pattern for authorizationToken is ^\S+$.
   EXPECT_TRUE(std::regex_match(t->authorization_token, std::regex("\\S+")));
-  EXPECT_TRUE(std::regex_match(t->password,
-                               std::regex("v1\\.AKIA[A-Z2-7]{16}\\.[0-9]+\\.[0-9a-f]{16}\\.[0-9a-f]{64}")))
+  EXPECT_TRUE(std::regex_match(
+      t->password, std::regex("v1\\.AKIA[A-Z2-7]{16}\\.[0-9]+\\.[0-9a-f]{16}\\.[0-9a-f]{64}")))
       << t->password;
   EXPECT_EQ(ToEpochSeconds(t->expires_at), 1764579600.0 + 12 * 3600);
   // Two tokens for the same key differ (random nonce).
@@ -81,8 +80,10 @@ TEST(RegistryTokenTest, RejectionTable) {
   };
   const Case kCases[] = {
       {"tampered MAC", "Basic " + Base64Encode("AWS:" + flip_at(pw.size() - 1)), "Not Authorized"},
-      {"tampered expiry", "Basic " + Base64Encode("AWS:" + flip_at(expiry_pos + 3)), "Not Authorized"},
-      {"tampered nonce", "Basic " + Base64Encode("AWS:" + flip_at(pw.size() - 66)), "Not Authorized"},
+      {"tampered expiry", "Basic " + Base64Encode("AWS:" + flip_at(expiry_pos + 3)),
+       "Not Authorized"},
+      {"tampered nonce", "Basic " + Base64Encode("AWS:" + flip_at(pw.size() - 66)),
+       "Not Authorized"},
       {"other user name", "Basic " + Base64Encode("bob:" + pw), "Not Authorized"},
       {"no colon", "Basic " + Base64Encode(pw), "Not Authorized"},
       {"bearer scheme", "Bearer " + t->authorization_token, "Not Authorized"},

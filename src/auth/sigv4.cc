@@ -14,8 +14,7 @@ constexpr std::string_view kEmptySha256 =
     "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
 
 Status AuthFailure(AuthError e, ErrorProtocol p, std::string message) {
-  return Status(StatusCode::kUnauthenticated, std::move(message),
-                std::string(AuthErrorName(e, p)));
+  return Status(StatusCode::kUnauthenticated, std::move(message), std::string(AuthErrorName(e, p)));
 }
 
 bool IsOws(char c) { return c == ' ' || c == '\t'; }
@@ -94,9 +93,7 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
   return true;
 }
 
-bool AllOf(std::string_view s, bool (*pred)(char)) {
-  return std::all_of(s.begin(), s.end(), pred);
-}
+bool AllOf(std::string_view s, bool (*pred)(char)) { return std::all_of(s.begin(), s.end(), pred); }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlnum(char c) {
   return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
@@ -314,7 +311,8 @@ std::string CanonicalQueryString(std::string_view raw_query) {
     if (!item.empty() && pairs.size() < kMaxQueryParameters) {
       size_t eq = item.find('=');
       std::string_view name = item.substr(0, eq);
-      std::string_view value = eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
+      std::string_view value =
+          eq == std::string_view::npos ? std::string_view() : item.substr(eq + 1);
       pairs.emplace_back(EncodeQueryComponent(name), EncodeQueryComponent(value));
     }
     if (amp == std::string_view::npos) break;
@@ -412,7 +410,9 @@ std::string SignatureHex(const Sha256Bytes& signing_key, std::string_view string
 }
 
 Result<TimePoint> ParseAmzDate(std::string_view t) {
-  auto bad = [] { return InvalidArgument("date must be in ISO-8601 basic format YYYYMMDDTHHMMSSZ"); };
+  auto bad = [] {
+    return InvalidArgument("date must be in ISO-8601 basic format YYYYMMDDTHHMMSSZ");
+  };
   if (t.size() != 16 || t[8] != 'T' || t[15] != 'Z') return bad();
   for (size_t i : {0, 1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14}) {
     if (!IsDigit(t[i])) return bad();
@@ -516,8 +516,8 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
   }
   auto request_time = ParseAmzDate(amz_date);
   if (!request_time.ok()) {
-    const bool printable = amz_date.size() <= 32 &&
-                           AllOf(amz_date, [](char c) { return c > ' ' && c < 127; });
+    const bool printable =
+        amz_date.size() <= 32 && AllOf(amz_date, [](char c) { return c > ' ' && c < 127; });
     return fail(AuthError::kIncompleteSignature,
                 "Date must be in ISO-8601 'basic format'" +
                     (printable ? ". Got '" + std::string(amz_date) + "'." : std::string(".")));
@@ -530,9 +530,8 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
                     std::string(auth.terminator) + "'.");
   }
   if (auth.service != service.name) {
-    return fail(AuthError::kInvalidSignature,
-                "Credential should be scoped to correct service: '" + std::string(service.name) +
-                    "'.");
+    return fail(AuthError::kInvalidSignature, "Credential should be scoped to correct service: '" +
+                                                  std::string(service.name) + "'.");
   }
   if (auth.region != config_.region) {
     return fail(AuthError::kInvalidSignature,
@@ -566,9 +565,9 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
   // Session credentials: this server issues none, so a token can never be valid.
   int token_count = 0;
   FindHeader(request.headers, "x-amz-security-token", &token_count);
-  if (token_count > 0 || std::binary_search(auth.signed_header_names.begin(),
-                                            auth.signed_header_names.end(),
-                                            std::string_view("x-amz-security-token"))) {
+  if (token_count > 0 ||
+      std::binary_search(auth.signed_header_names.begin(), auth.signed_header_names.end(),
+                         std::string_view("x-amz-security-token"))) {
     return fail(AuthError::kUnrecognizedClient,
                 "The security token included in the request is invalid: session credentials "
                 "(X-Amz-Security-Token) are not supported by this server; use a long-term "
@@ -577,9 +576,9 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
 
   if (static_cast<size_t>(std::count(request.raw_query.begin(), request.raw_query.end(), '&')) >=
       kMaxQueryParameters) {
-    return fail(AuthError::kInvalidSignature,
-                "The query string has more than " + std::to_string(kMaxQueryParameters) +
-                    " parameters.");
+    return fail(
+        AuthError::kInvalidSignature,
+        "The query string has more than " + std::to_string(kMaxQueryParameters) + " parameters.");
   }
 
   // Every signed header must be present.
@@ -587,9 +586,9 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
     int n = 0;
     FindHeader(request.headers, name, &n);
     if (n == 0) {
-      return fail(AuthError::kInvalidSignature,
-                  "Header '" + std::string(name) + "' is listed in SignedHeaders but missing from "
-                  "the request.");
+      return fail(AuthError::kInvalidSignature, "Header '" + std::string(name) +
+                                                    "' is listed in SignedHeaders but missing from "
+                                                    "the request.");
     }
   }
 
@@ -606,7 +605,8 @@ Result<VerifiedCaller> SigV4Verifier::Verify(const SignedRequest& request,
       TrimOws(FindHeader(request.headers, "x-amz-content-sha256", &content_count));
   std::string_view payload_hash;
   if (content_count > 1) {
-    return fail(AuthError::kIncompleteSignature, "Only one x-amz-content-sha256 header is allowed.");
+    return fail(AuthError::kIncompleteSignature,
+                "Only one x-amz-content-sha256 header is allowed.");
   }
   if (content_count == 1) {
     if (content_sha == "UNSIGNED-PAYLOAD") {

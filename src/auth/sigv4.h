@@ -62,12 +62,12 @@ struct SigV4Config {
 // header. Views into the header value.
 struct AuthorizationHeader {
   std::string_view access_key_id;
-  std::string_view date;        // YYYYMMDD from the credential scope
+  std::string_view date;  // YYYYMMDD from the credential scope
   std::string_view region;
   std::string_view service;
-  std::string_view terminator;  // "aws4_request" when well-formed
-  std::string_view credential_scope;  // "date/region/service/terminator"
-  std::string_view signed_headers;    // "content-type;host;x-amz-date"
+  std::string_view terminator;                        // "aws4_request" when well-formed
+  std::string_view credential_scope;                  // "date/region/service/terminator"
+  std::string_view signed_headers;                    // "content-type;host;x-amz-date"
   std::vector<std::string_view> signed_header_names;  // split, sorted, lower case
   std::string_view signature;                         // 64 lower-case hex
 };

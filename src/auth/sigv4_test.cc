@@ -117,8 +117,8 @@ struct CaptureFixture {
 
 TEST(SigV4CaptureTest, EcrCanonicalRequestMatchesCliDebugOutput) {
   CaptureFixture f("027-v2-debug-ecr-create-repository");
-  auto auth = ParseAuthorizationHeader(*f.request.FindHeader("authorization"),
-                                       ErrorProtocol::kAwsJson);
+  auto auth =
+      ParseAuthorizationHeader(*f.request.FindHeader("authorization"), ErrorProtocol::kAwsJson);
   ASSERT_TRUE(auth.ok());
   // Printed by `aws ecr create-repository --debug` (SPEC §4.2).
   EXPECT_EQ(CanonicalRequest(f.request.View(), *auth, Sha256Hex(f.request.body)),
@@ -139,8 +139,8 @@ TEST(SigV4CaptureTest, EcrCanonicalRequestMatchesCliDebugOutput) {
 
 TEST(SigV4CaptureTest, Inspector2PathIsEncodedTwice) {
   CaptureFixture f("028-v2-debug-inspector2-tag-resource");
-  auto auth = ParseAuthorizationHeader(*f.request.FindHeader("authorization"),
-                                       ErrorProtocol::kRestJson);
+  auto auth =
+      ParseAuthorizationHeader(*f.request.FindHeader("authorization"), ErrorProtocol::kRestJson);
   ASSERT_TRUE(auth.ok());
   // Printed by `aws inspector2 tag-resource --debug` (captures/cli/v2-debug-*.stderr).
   EXPECT_EQ(CanonicalRequest(f.request.View(), *auth, Sha256Hex(f.request.body)),
@@ -169,8 +169,8 @@ TEST(SigV4CaptureTest, OtherCapturesVerify) {
 TEST(SigV4CaptureTest, SessionTokenRequestIsSignedCorrectlyButRefused) {
   CaptureFixture f("160-v2-session-token");
   // The signature itself is sound (ASIAEXAMPLE with the example secret) ...
-  auto auth = ParseAuthorizationHeader(*f.request.FindHeader("authorization"),
-                                       ErrorProtocol::kAwsJson);
+  auto auth =
+      ParseAuthorizationHeader(*f.request.FindHeader("authorization"), ErrorProtocol::kAwsJson);
   ASSERT_TRUE(auth.ok());
   EXPECT_EQ(testing::OwnedRequest(f.request).label, "v2-session-token");
   EXPECT_EQ(RecomputeSignature(f.request, kExampleSecret), auth->signature);
@@ -203,7 +203,8 @@ TEST(SigV4CaptureTest, AllSharedCaptures) {
     ASSERT_TRUE(r.ok()) << entry.path() << ": " << r.status().ToString();
     ServiceSpec service = kInspector2Service;
     if (r->FindHeader("x-amz-target")) service = kEcrService;
-    if (auto* ct = r->FindHeader("content-type"); ct && ct->rfind("application/x-www-form", 0) == 0) {
+    if (auto* ct = r->FindHeader("content-type");
+        ct && ct->rfind("application/x-www-form", 0) == 0) {
       service = kStsService;
     }
     ExampleKeys keys;
@@ -257,8 +258,10 @@ TEST(SigV4NegativeTest, Table) {
       {"wrong secret",
        [](CaptureFixture& f) {
          ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok());
-         ASSERT_TRUE(f.keys.store.Add({{kExampleKeyId, "u", TimePoint{}},
-                                       "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ"}).ok());
+         ASSERT_TRUE(f.keys.store
+                         .Add({{kExampleKeyId, "u", TimePoint{}},
+                               "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEZ"})
+                         .ok());
        },
        kEcrService, "InvalidSignatureException", "does not match the signature you provided"},
       {"clock 16 minutes ahead (request too old)",
@@ -267,11 +270,9 @@ TEST(SigV4NegativeTest, Table) {
       {"clock 16 minutes behind (request from the future)",
        [](CaptureFixture& f) { f.clock.Advance(-minutes(16)); }, kEcrService,
        "InvalidSignatureException", "Signature not yet current: 20261201T071249Z is still later"},
-      {"tampered body",
-       [](CaptureFixture& f) { f.request.body[f.request.body.size() / 2] ^= 1; }, kEcrService,
-       "InvalidSignatureException", "does not match the signature you provided"},
-      {"body longer by one byte",
-       [](CaptureFixture& f) { f.request.body += " "; }, kEcrService,
+      {"tampered body", [](CaptureFixture& f) { f.request.body[f.request.body.size() / 2] ^= 1; },
+       kEcrService, "InvalidSignatureException", "does not match the signature you provided"},
+      {"body longer by one byte", [](CaptureFixture& f) { f.request.body += " "; }, kEcrService,
        "InvalidSignatureException", "does not match"},
       {"tampered signed header (X-Amz-Target)",
        [](CaptureFixture& f) {
@@ -285,9 +286,9 @@ TEST(SigV4NegativeTest, Table) {
       {"tampered X-Amz-Date within the skew window",
        [](CaptureFixture& f) { *f.request.FindHeader("x-amz-date") = "20261201T071250Z"; },
        kEcrService, "InvalidSignatureException", "does not match"},
-      {"signed header removed",
-       [](CaptureFixture& f) { f.request.RemoveHeader("x-amz-target"); }, kEcrService,
-       "InvalidSignatureException", "'x-amz-target' is listed in SignedHeaders but missing"},
+      {"signed header removed", [](CaptureFixture& f) { f.request.RemoveHeader("x-amz-target"); },
+       kEcrService, "InvalidSignatureException",
+       "'x-amz-target' is listed in SignedHeaders but missing"},
       {"tampered path", [](CaptureFixture& f) { f.request.path = "/x"; }, kEcrService,
        "InvalidSignatureException", "does not match"},
       {"added query", [](CaptureFixture& f) { f.request.query = "a=b"; }, kEcrService,
@@ -302,9 +303,8 @@ TEST(SigV4NegativeTest, Table) {
       {"signature flipped",
        set_auth(replace_in_auth("Signature=", "Signature=0").substr(0, good_auth.size())),
        kEcrService, "InvalidSignatureException", "does not match"},
-      {"missing Authorization",
-       [](CaptureFixture& f) { f.request.RemoveHeader("authorization"); }, kEcrService,
-       "MissingAuthenticationTokenException", "Missing Authentication Token"},
+      {"missing Authorization", [](CaptureFixture& f) { f.request.RemoveHeader("authorization"); },
+       kEcrService, "MissingAuthenticationTokenException", "Missing Authentication Token"},
       {"presigned query instead of a header",
        [](CaptureFixture& f) {
          f.request.RemoveHeader("authorization");
@@ -312,31 +312,28 @@ TEST(SigV4NegativeTest, Table) {
        },
        kEcrService, "IncompleteSignatureException", "presigned URL"},
       {"unknown access key",
-       [](CaptureFixture& f) { ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok()); },
-       kEcrService, "UnrecognizedClientException",
-       "The security token included in the request is invalid."},
-      {"wrong region in scope",
-       [](CaptureFixture& f) { f.config.region = "eu-west-1"; }, kEcrService,
-       "InvalidSignatureException", "Credential should be scoped to a valid region, not 'us-east-1'"},
-      {"wrong service in scope (ECR-signed request sent to Inspector2)",
-       [](CaptureFixture&) {}, kInspector2Service, "InvalidSignatureException",
+       [](CaptureFixture& f) { ASSERT_TRUE(f.keys.store.Delete(kExampleKeyId).ok()); }, kEcrService,
+       "UnrecognizedClientException", "The security token included in the request is invalid."},
+      {"wrong region in scope", [](CaptureFixture& f) { f.config.region = "eu-west-1"; },
+       kEcrService, "InvalidSignatureException",
+       "Credential should be scoped to a valid region, not 'us-east-1'"},
+      {"wrong service in scope (ECR-signed request sent to Inspector2)", [](CaptureFixture&) {},
+       kInspector2Service, "InvalidSignatureException",
        "Credential should be scoped to correct service: 'inspector2'."},
-      {"scope date differs from X-Amz-Date",
-       set_auth(replace_in_auth("/20261201/", "/20261130/")), kEcrService,
-       "InvalidSignatureException", "Date in Credential scope does not match"},
-      {"wrong terminator",
-       set_auth(replace_in_auth("aws4_request", "aws5_request")), kEcrService,
+      {"scope date differs from X-Amz-Date", set_auth(replace_in_auth("/20261201/", "/20261130/")),
+       kEcrService, "InvalidSignatureException", "Date in Credential scope does not match"},
+      {"wrong terminator", set_auth(replace_in_auth("aws4_request", "aws5_request")), kEcrService,
        "InvalidSignatureException", "valid terminator"},
       {"malformed: no Signature", set_auth(good_auth.substr(0, good_auth.find(", Signature="))),
        kEcrService, "IncompleteSignatureException",
        "Authorization header requires 'Signature' parameter."},
-      {"malformed: other algorithm", set_auth(replace_in_auth("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")),
-       kEcrService, "IncompleteSignatureException", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"},
+      {"malformed: other algorithm",
+       set_auth(replace_in_auth("AWS4-HMAC-SHA256", "AWS4-HMAC-SHA512")), kEcrService,
+       "IncompleteSignatureException", "Unsupported AWS 'algorithm': 'AWS4-HMAC-SHA512'"},
       {"malformed: Basic credentials on the API", set_auth("Basic QVdTOnNlY3JldA=="), kEcrService,
        "IncompleteSignatureException", "Unsupported AWS 'algorithm': 'Basic'"},
-      {"malformed: credential with four parts",
-       set_auth(replace_in_auth("/us-east-1/", "/")), kEcrService,
-       "IncompleteSignatureException", "Credential must have the form"},
+      {"malformed: credential with four parts", set_auth(replace_in_auth("/us-east-1/", "/")),
+       kEcrService, "IncompleteSignatureException", "Credential must have the form"},
       {"malformed: unsorted SignedHeaders",
        set_auth(replace_in_auth("content-type;host", "host;content-type")), kEcrService,
        "IncompleteSignatureException", "sorted"},
@@ -346,7 +343,8 @@ TEST(SigV4NegativeTest, Table) {
       {"malformed: upper-case signature",
        [&](CaptureFixture& f) {
          std::string v = good_auth;
-         for (size_t i = v.find("Signature=") + 10; i < v.size(); ++i) v[i] = static_cast<char>(std::toupper(v[i]));
+         for (size_t i = v.find("Signature=") + 10; i < v.size(); ++i)
+           v[i] = static_cast<char>(std::toupper(v[i]));
          *f.request.FindHeader("authorization") = v;
        },
        kEcrService, "IncompleteSignatureException", "64 lower-case hexadecimal"},
@@ -367,11 +365,14 @@ TEST(SigV4NegativeTest, Table) {
        },
        kEcrService, "InvalidSignatureException", "x-amz-content-sha256"},
       {"UNSIGNED-PAYLOAD refused",
-       [](CaptureFixture& f) { f.request.headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD"); },
+       [](CaptureFixture& f) {
+         f.request.headers.emplace_back("X-Amz-Content-Sha256", "UNSIGNED-PAYLOAD");
+       },
        kEcrService, "InvalidSignatureException", "UNSIGNED-PAYLOAD"},
       {"streaming payload refused",
        [](CaptureFixture& f) {
-         f.request.headers.emplace_back("x-amz-content-sha256", "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
+         f.request.headers.emplace_back("x-amz-content-sha256",
+                                        "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
        },
        kEcrService, "IncompleteSignatureException", "aws-chunked"},
       {"query protocol spelling: wrong secret for STS",
@@ -469,8 +470,7 @@ TEST(SigV4NegativeTest, StreamedPayloadHashIsUsed) {
   EXPECT_TRUE(verifier.Verify(view, kEcrService).ok());
   std::string wrong(64, '0');
   view.payload_sha256_hex = wrong;
-  EXPECT_EQ(verifier.Verify(view, kEcrService).status().domain_code(),
-            "InvalidSignatureException");
+  EXPECT_EQ(verifier.Verify(view, kEcrService).status().domain_code(), "InvalidSignatureException");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -529,10 +529,10 @@ TEST(SigV4CanonicalTest, AmzDate) {
   EXPECT_EQ(ToEpochSeconds(*t), 1709251199.0);  // date -u -d 2024-02-29T23:59:59Z +%s
   EXPECT_EQ(FormatAmzDate(*t), "20240229T235959Z");
   EXPECT_EQ(FormatAmzDate(FromEpochSeconds(0)), "19700101T000000Z");
-  for (const char* bad : {"20230229T000000Z", "20241301T000000Z", "20240101T240000Z",
-                          "20240101T000060Z", "20240101 000000Z", "2024010T000000Z",
-                          "20240101T000000z", "20240100T000000Z", "+0240101T000000Z",
-                          "99991231T235959Z", "19691231T235959Z"}) {
+  for (const char* bad :
+       {"20230229T000000Z", "20241301T000000Z", "20240101T240000Z", "20240101T000060Z",
+        "20240101 000000Z", "2024010T000000Z", "20240101T000000z", "20240100T000000Z",
+        "+0240101T000000Z", "99991231T235959Z", "19691231T235959Z"}) {
     EXPECT_FALSE(ParseAmzDate(bad).ok()) << bad;
   }
 }
@@ -541,7 +541,8 @@ TEST(SigV4ParseTest, ParsesLenientWhitespace) {
   // The result points into the header value, which must outlive it.
   const std::string header =
       "  AWS4-HMAC-SHA256   Credential=AKID/20261201/us-east-1/ecr/aws4_request ,SignedHeaders="
-      "host;x-amz-date,  Signature=" + std::string(64, 'a') + " ";
+      "host;x-amz-date,  Signature=" +
+      std::string(64, 'a') + " ";
   auto a = ParseAuthorizationHeader(header, ErrorProtocol::kAwsJson);
   ASSERT_TRUE(a.ok()) << a.status().ToString();
   EXPECT_EQ(a->access_key_id, "AKID");

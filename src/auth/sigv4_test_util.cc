@@ -72,19 +72,28 @@ Result<std::vector<SuiteVector>> LoadSuiteVectors(const std::string& path) {
     std::string value = line.substr(colon + 2);
     if (!cur) cur.emplace();
     OwnedRequest& r = cur->request;
-    if (key == "name") r.label = value;
-    else if (key == "method") r.method = value;
-    else if (key == "path") r.path = value;
-    else if (key == "query") r.query = value;
-    else if (key == "body") r.body = value;
+    if (key == "name")
+      r.label = value;
+    else if (key == "method")
+      r.method = value;
+    else if (key == "path")
+      r.path = value;
+    else if (key == "query")
+      r.query = value;
+    else if (key == "body")
+      r.body = value;
     else if (key == "header") {
       size_t c = value.find(':');
       if (c == std::string::npos) return InvalidArgument("bad header line: " + line);
       r.headers.emplace_back(value.substr(0, c), value.substr(c + 1));
-    } else if (key == "authorization") cur->authorization = value;
-    else if (key == "sts-hash") cur->sts_hash = value;
-    else if (key == "expect") cur->expect = value;
-    else return InvalidArgument("unknown key in vector file: " + key);
+    } else if (key == "authorization")
+      cur->authorization = value;
+    else if (key == "sts-hash")
+      cur->sts_hash = value;
+    else if (key == "expect")
+      cur->expect = value;
+    else
+      return InvalidArgument("unknown key in vector file: " + key);
   }
   flush();
   for (auto& v : out) v.request.headers.emplace_back("Authorization", v.authorization);

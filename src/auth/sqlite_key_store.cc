@@ -78,14 +78,14 @@ SqliteKeyStoreOptions KeyStoreOptionsForDataDir(const std::string& data_dir) {
 }
 
 Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(SqliteKeyStoreOptions options,
-                                                            const Clock& clock) {
+                                                             const Clock& clock) {
   ASSIGN_OR_RETURN(std::string master, LoadOrCreateKeyFile(options.key_file_path));
   // Identifies which key file sealed a row without revealing anything about the key.
   std::string fingerprint = Sha256Hex("surveyor-key-file-fingerprint:" + master).substr(0, 16);
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(options.db_path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                           nullptr);
+  int rc =
+      sqlite3_open_v2(options.db_path.c_str(), &db,
+                      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX, nullptr);
   if (rc != SQLITE_OK) {
     Status s = Internal("cannot open access key database " + options.db_path + ": " +
                         (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc)));
@@ -112,8 +112,7 @@ Result<std::unique_ptr<SqliteKeyStore>> SqliteKeyStore::Open(SqliteKeyStoreOptio
   if (sqlite3_step(check.get()) != SQLITE_ROW) return SqlError(db, "check key fingerprint");
   if (int64_t n = sqlite3_column_int64(check.get(), 0); n > 0) {
     return DataLoss(std::to_string(n) + " access key(s) in " + store->options_.db_path +
-                    " were sealed with a different key file than " +
-                    store->options_.key_file_path);
+                    " were sealed with a different key file than " + store->options_.key_file_path);
   }
   return store;
 }
@@ -148,8 +147,9 @@ Result<AccessKeyWithSecret> SqliteKeyStore::Lookup(std::string_view access_key_i
 }
 
 Result<AccessKeyWithSecret> SqliteKeyStore::LookupLocked(std::string_view access_key_id) const {
-  Stmt q(db_,
-         "SELECT user_name, created_at_ms, secret_sealed FROM access_keys WHERE access_key_id = ?1");
+  Stmt q(
+      db_,
+      "SELECT user_name, created_at_ms, secret_sealed FROM access_keys WHERE access_key_id = ?1");
   if (!q.ok()) return SqlError(db_, "prepare lookup");
   q.BindText(1, access_key_id);
   int rc = sqlite3_step(q.get());

@@ -77,7 +77,8 @@ void RegisterAdminCommand(CLI::App& app, CommandContext& ctx) {
   admin->require_subcommand(1);
   auto flags = std::make_shared<AdminFlags>();
 
-  CLI::App* create = admin->add_subcommand("create-access-key", "Create an access key (prints the secret once)");
+  CLI::App* create =
+      admin->add_subcommand("create-access-key", "Create an access key (prints the secret once)");
   create->add_option("--data", flags->data_dir, "data directory (default ./data)");
   create->add_option("--user-name", flags->user, "the key's user (default admin)");
   create->callback([flags, &ctx] { ctx.exit_code = CreateKey(*flags); });

@@ -7,8 +7,8 @@ trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
 out=$("$bin" admin create-access-key --data "$dir" --user-name ci-bot)
-id=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["AccessKeyId"])')
-secret=$(printf '%s' "$out" | python3 -c 'import json,sys; print(json.load(sys.stdin)["AccessKey"]["SecretAccessKey"])')
+id=$(printf '%s\n' "$out" | sed -n 's/.*"AccessKeyId": "\([^"]*\)".*/\1/p')
+secret=$(printf '%s\n' "$out" | sed -n 's/.*"SecretAccessKey": "\([^"]*\)".*/\1/p')
 printf '%s' "$id" | grep -Eq '^AKIA[A-Z2-7]{16}$' || fail "bad id $id"
 [ ${#secret} -eq 40 ] || fail "bad secret length"
 [ "$(stat -c %a "$dir/access-keys.key")" = 600 ] || fail "key file mode"
