@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterGcCommand(app, ctx);
   surveyor::cli::RegisterFsckCommand(app, ctx);
   surveyor::cli::RegisterVersionsCommand(app, ctx);
+  surveyor::cli::RegisterAdminCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
