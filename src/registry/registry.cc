@@ -394,6 +394,9 @@ Result<PutManifestResult> Registry::PutManifest(std::string_view repository,
     RETURN_IF_ERROR(stmt.Run());
   }
   RETURN_IF_ERROR(tx.Commit());
+  for (Observer* o : observers_) {
+    o->OnManifestPushed(repository, digest, ref.is_digest() ? "" : ref.tag(), manifest.media_type);
+  }
   PutManifestResult result{digest, std::nullopt};
   if (manifest.subject) result.subject = manifest.subject->digest;
   return result;
@@ -455,19 +458,22 @@ Status Registry::DeleteManifest(std::string_view repository, std::string_view re
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   if (!ref.is_digest()) {
+    ASSIGN_OR_RETURN(Digest target, ResolveReference(repo_id, ref));
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM tags WHERE repository_id = ? AND name = ?"));
     stmt.Bind(1, repo_id).Bind(2, ref.tag());
     RETURN_IF_ERROR(stmt.Run());
-    if (db_.Changes() == 0) return NotFound("manifest unknown: no tag '" + ref.tag() + "'",
-                                            "MANIFEST_UNKNOWN");
-    return tx.Commit();
+    RETURN_IF_ERROR(tx.Commit());
+    for (Observer* o : observers_) o->OnTagDeleted(repository, ref.tag(), target);
+    return Status::Ok();
   }
   ASSIGN_OR_RETURN(auto stmt,
                    db_.Prepare("DELETE FROM manifests WHERE repository_id = ? AND digest = ?"));
   stmt.Bind(1, repo_id).Bind(2, ref.digest().ToString());
   RETURN_IF_ERROR(stmt.Run());
   if (db_.Changes() == 0) return NotFound("manifest unknown", "MANIFEST_UNKNOWN");
-  return tx.Commit();
+  RETURN_IF_ERROR(tx.Commit());
+  for (Observer* o : observers_) o->OnManifestDeleted(repository, ref.digest());
+  return Status::Ok();
 }
 
 namespace {

@@ -234,6 +234,37 @@ TEST_F(RegistryTest, ReferrersWithArtifactTypeFilter) {
   EXPECT_EQ((*registry_->Referrers("unknown", subject->digest, ""))["manifests"].size(), 0u);
 }
 
+class RecordingObserver final : public Observer {
+ public:
+  void OnManifestPushed(std::string_view repo, const Digest& d, std::string_view tag,
+                        std::string_view) override {
+    events.push_back("push " + std::string(repo) + " " + d.ToString() + " " + std::string(tag));
+  }
+  void OnManifestDeleted(std::string_view repo, const Digest& d) override {
+    events.push_back("delete " + std::string(repo) + " " + d.ToString());
+  }
+  void OnTagDeleted(std::string_view repo, std::string_view tag, const Digest& d) override {
+    events.push_back("untag " + std::string(repo) + " " + std::string(tag) + " " + d.ToString());
+  }
+  std::vector<std::string> events;
+};
+
+TEST_F(RegistryTest, ObserversHearCommittedChanges) {
+  RecordingObserver observer;
+  registry_->AddObserver(&observer);
+  const Digest config = Upload("app", "{}");
+  const Digest layer = Upload("app", "layer");
+  const std::string m = ImageManifest(config, layer);
+  const std::string d = ComputeDigest(m).ToString();
+  ASSERT_TRUE(registry_->PutManifest("app", "v1", "", m).ok());
+  ASSERT_FALSE(registry_->PutManifest("app", "v2", "", "{").ok());  // refused: not heard
+  ASSERT_TRUE(registry_->DeleteManifest("app", "v1").ok());
+  ASSERT_TRUE(registry_->DeleteManifest("app", d).ok());
+  EXPECT_EQ(observer.events,
+            (std::vector<std::string>{"push app " + d + " v1", "untag app v1 " + d,
+                                      "delete app " + d}));
+}
+
 TEST_F(RegistryTest, PullTimesAreRecorded) {
   const Digest config = Upload("app", "{}");
   const Digest layer = Upload("app", "layer");
