@@ -12,5 +12,7 @@ struct CommandContext {
   int exit_code = 0;
 };
 
+void RegisterDbCommand(CLI::App& app, CommandContext& ctx);
+
 
 }  // namespace surveyor::cli

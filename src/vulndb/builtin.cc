@@ -75,6 +75,11 @@ FeedFormat SniffFormat(std::string_view path, std::string_view content) {
   }
   if (EndsWith(path, ".json")) {
     if (Has(head, "\"$schema\"")) return FeedFormat::kUnknown;
+    // The nodejs working group's per-directory index.json lists files; it is not an advisory.
+    if (EndsWith(path, "vuln/npm/index.json") || EndsWith(path, "vuln/core/index.json") ||
+        EndsWith(path, "vuln/deps/index.json")) {
+      return FeedFormat::kUnknown;
+    }
     if (Has(head, "\"catalogVersion\"") || Has(head, "\"cveID\"")) return FeedFormat::kKev;
     if (Has(head, "\"NVD_CVE\"") || Has(head, "\"sourceIdentifier\"")) return FeedFormat::kNvd;
     if (Has(head, "\"distroversion\"") || (Has(head, "\"packages\"") && Has(head, "\"secfixes\""))) {

@@ -233,7 +233,12 @@ int LooseVersionCompare(std::string_view a, std::string_view b) {
   // One ran out: trailing zeros are equal, a trailing letter run is a pre-release (smaller).
   auto rest = [](const std::vector<Token>& t, size_t from) {
     for (size_t k = from; k < t.size(); ++k) {
-      if (!t[k].numeric) return k == from ? -1 : 1;
+      if (!t[k].numeric) {
+        // Patch-level suffixes ("2.4.4-p9", "1.0-patch1", "1.0.post1") come after the release.
+        const std::string& w = t[k].text;
+        if (w == "p" || w == "pl" || w == "patch" || w == "post") return 1;
+        return -1;  // only zeros before it: a pre-release of the shorter version
+      }
       if (t[k].text != "0") return 1;
     }
     return 0;
@@ -283,23 +288,62 @@ Result<Interval> ParseComparatorSet(const std::vector<std::string>& comparators)
   return out;
 }
 
+namespace {
+
+// npm treats a partial version as an x-range: "<=1.2" is "<1.3.0-0", ">1.2" is ">=1.3.0",
+// ">=1.2"/"<1.2" are "1.2.0". Returns the comparator rewritten with a full version.
+std::string CompleteNpmPartial(const std::string& comp) {
+  size_t i = 0;
+  while (i < comp.size() && (comp[i] == '<' || comp[i] == '>' || comp[i] == '=')) ++i;
+  const std::string op = comp.substr(0, i);
+  std::string ver = comp.substr(i);
+  if (!ver.empty() && (ver[0] == 'v' || ver[0] == 'V')) ver = ver.substr(1);
+  std::vector<std::string> parts = Parts(ver);
+  if (parts.size() >= 3 || parts.empty()) return comp;
+  for (const auto& p : parts) {
+    if (!AllDigits(p)) return comp;  // wildcards and tags are handled elsewhere
+  }
+  if (op == "<=" || op == ">") {
+    parts.back() = Increment(parts.back());
+    while (parts.size() < 3) parts.push_back("0");
+    return (op == "<=" ? "<" : ">=") + Join(parts, 3) + (op == "<=" ? "-0" : "");
+  }
+  while (parts.size() < 3) parts.push_back("0");
+  if (op.empty() || op == "=") {
+    // "1.2" alone means 1.2.x
+    std::vector<std::string> hi = parts;
+    hi[ver.find('.') == std::string::npos ? 0 : 1] = Increment(hi[ver.find('.') == std::string::npos ? 0 : 1]);
+    if (ver.find('.') == std::string::npos) hi[1] = "0";
+    hi[2] = "0";
+    return ">=" + Join(parts, 3) + " <" + Join(hi, 3) + "-0";
+  }
+  return op + Join(parts, 3);
+}
+
+}  // namespace
+
 Result<std::vector<Interval>> ParseNpmRange(std::string_view range) {
   std::vector<Interval> out;
   size_t start = 0;
   while (true) {
     const size_t bar = range.find("||", start);
     std::string_view alt = Trim(range.substr(start, bar == std::string_view::npos ? std::string_view::npos : bar - start));
-    std::vector<std::string> comps = SplitComparators(alt);
-    // Hyphen range "A - B".
-    if (comps.size() == 3 && comps[1] == "-") {
-      Interval i;
-      i.lo = comps[0];
-      i.hi = comps[2];
-      i.hi_inclusive = true;
+    std::vector<std::string> raw = SplitComparators(alt);
+    if (raw.size() == 3 && raw[1] == "-") {
+      // Hyphen range "A - B": partial A fills with zeros, partial B is an x-range.
+      ASSIGN_OR_RETURN(Interval lo, ParseComparatorSet(SplitComparators(CompleteNpmPartial(">=" + raw[0]))));
+      ASSIGN_OR_RETURN(Interval hi, ParseComparatorSet(SplitComparators(CompleteNpmPartial("<=" + raw[2]))));
+      Interval i = lo;
+      i.hi = hi.hi;
+      i.hi_inclusive = hi.hi_inclusive;
       out.push_back(i);
-    } else if (comps.empty()) {
+    } else if (raw.empty()) {
       out.push_back(Interval{});  // "" means any version in npm
     } else {
+      std::vector<std::string> comps;
+      for (const std::string& c : raw) {
+        for (const std::string& piece : SplitComparators(CompleteNpmPartial(c))) comps.push_back(piece);
+      }
       ASSIGN_OR_RETURN(Interval i, ParseComparatorSet(comps));
       out.push_back(i);
     }
@@ -338,7 +382,8 @@ Range ComplementRange(std::vector<Interval> safe, std::string_view type) {
     if (!merged.empty()) {
       Interval& cur = merged.back();
       if (cur.hi.empty()) continue;  // already safe up to infinity
-      if (s.lo.empty() || LooseVersionCompare(s.lo, cur.hi) <= 0) {
+      const int c = s.lo.empty() ? -1 : LooseVersionCompare(s.lo, cur.hi);
+      if (c < 0 || (c == 0 && (s.lo_inclusive || cur.hi_inclusive))) {
         if (s.hi.empty() || LooseVersionCompare(s.hi, cur.hi) > 0) {
           cur.hi = s.hi;
           cur.hi_inclusive = s.hi_inclusive;

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "vulndb/builtin.h"
+#include "vulndb/constraints.h"
 #include "vulndb/debian/tracker_parser.h"
 #include "vulndb/severity.h"
 #include "vulndb/test_sink.h"
@@ -395,6 +396,60 @@ TEST(NvdParserTest, ResponsePage) {
     }
   }
   EXPECT_TRUE(has_v31);
+}
+
+}  // namespace
+}  // namespace surveyor::vulndb
+
+namespace surveyor::vulndb {
+namespace {
+
+// Hand-worked OSV events for npm, RubyGems and Composer constraint forms.
+struct RangeCase {
+  const char* input;
+  const char* events;
+};
+
+TEST(ConstraintsTest, NpmRanges) {
+  const RangeCase cases[] = {
+      {"<1.0", "introduced:0 fixed:1.0.0"},
+      {"<=1.0", "introduced:0 fixed:1.1.0-0"},
+      {">1.2 <2", "introduced:1.3.0 fixed:2.0.0"},
+      {"1.2", "introduced:1.2.0 fixed:1.3.0-0"},
+      {"1.2.3 - 2.3", "introduced:1.2.3 fixed:2.4.0-0"},
+      {"*", "introduced:0"},
+      {"~1.2.3", "introduced:1.2.3 fixed:1.3.0-0"},
+      {"^0.2.3", "introduced:0.2.3 fixed:0.3.0-0"},
+      {">= 1.0.0 <= 1.4.2", "introduced:1.0.0 last_affected:1.4.2"},
+  };
+  for (const RangeCase& c : cases) {
+    auto r = ParseNpmRange(c.input);
+    ASSERT_TRUE(r.ok()) << c.input << ": " << r.status().ToString();
+    ASSERT_EQ(r->size(), 1u) << c.input;
+    EXPECT_EQ(Events(AffectedRanges(*r, "SEMVER")[0]), c.events) << c.input;
+  }
+  EXPECT_FALSE(ParseNpmRange(">=2.0.0 <1.0.0").ok());
+  EXPECT_FALSE(ParseNpmRange("!=1.0.0").ok());
+}
+
+TEST(ConstraintsTest, ComplementsAndOrdering) {
+  auto safe = [](std::vector<std::string> reqs) {
+    std::vector<Interval> out;
+    for (const auto& r : reqs) out.push_back(*ParseComparatorSet(SplitComparators(r)));
+    return out;
+  };
+  // Exactly one affected version between two exclusive bounds (RubySec coin_base style).
+  EXPECT_EQ(Events(ComplementRange(safe({"< 4.2.3", "> 4.2.3"}), "ECOSYSTEM")),
+            "introduced:4.2.3 last_affected:4.2.3");
+  EXPECT_EQ(Events(ComplementRange(safe({"< 4.2.1", "> 4.2.2"}), "ECOSYSTEM")),
+            "introduced:4.2.1 last_affected:4.2.2");
+  EXPECT_TRUE(ComplementRange(safe({"< 5.1.2", ">= 5.1.2"}), "ECOSYSTEM").events.empty());
+  EXPECT_EQ(Events(ComplementRange(safe({"~> 2.2", ">= 3.0.0.rc1"}), "ECOSYSTEM")),
+            "introduced:0 fixed:2.2");
+  EXPECT_LT(LooseVersionCompare("1.0.rc1", "1.0"), 0);
+  EXPECT_GT(LooseVersionCompare("2.4.4-p9", "2.4.4"), 0);
+  EXPECT_EQ(LooseVersionCompare("1.0.0", "1.0"), 0);
+  EXPECT_LT(LooseVersionCompare("1.9", "1.10"), 0);
 }
 
 }  // namespace

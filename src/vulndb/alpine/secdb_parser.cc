@@ -39,6 +39,9 @@ Status EmitAlpineSecdb(const Json& doc, std::string_view name, RecordSink& sink)
   if (release[0] != 'v') release = "v" + release;
   const std::string ecosystem = "Alpine:" + release;
   const Json* packages = GetArray(doc, "packages");
+  if (packages == nullptr && doc.contains("packages") && doc["packages"].is_null()) {
+    return Status::Ok();  // "packages:" with nothing under it: an empty repository
+  }
   if (packages == nullptr) {
     sink.OnSkip({std::string(name), "secdb document without packages", false});
     return Status::Ok();

@@ -49,6 +49,7 @@ Status ParseRubySec(std::string_view text, std::string_view name, RecordSink& si
   const std::string ghsa = Prefixed(StringField(doc, "ghsa"), "GHSA-");
   const std::string osvdb = Prefixed(StringField(doc, "osvdb"), "OSVDB-");
   const std::string stem = FileStem(name);
+  // One CVE may be filed for several gems: the key is "<gem>/<file stem>".
   Advisory a;
   a.id = !cve.empty() ? cve : !ghsa.empty() ? ghsa : !osvdb.empty() ? osvdb : stem;
   for (const std::string& alias : {cve, ghsa, osvdb}) {
@@ -85,6 +86,11 @@ Status ParseRubySec(std::string_view text, std::string_view name, RecordSink& si
   Affected af;
   af.package = {"RubyGems", gem, "pkg:gem/" + gem};
   af.ranges.push_back(ComplementRange(std::move(safe), "ECOSYSTEM"));
+  const std::string key = gem + "/" + stem;
+  if (af.ranges[0].events.empty()) {
+    sink.OnSkip({key, "patched and unaffected versions cover every version", false});
+    return Status::Ok();
+  }
   a.affected.push_back(std::move(af));
   // RubySec gives base scores without vectors: kept as CVSS entries with an empty vector.
   const std::pair<const char*, const char*> kScores[] = {
@@ -100,7 +106,7 @@ Status ParseRubySec(std::string_view text, std::string_view name, RecordSink& si
     }
     a.cvss.push_back({"rubysec", version, "", v});
   }
-  return EmitAdvisory(std::move(a), "", "rubysec", sink);
+  return EmitAdvisory(std::move(a), key, "rubysec", sink);
 }
 
 }  // namespace surveyor::vulndb
