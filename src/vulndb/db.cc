@@ -698,6 +698,29 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
     summary_.changes.push_back({"removed", source, key, id});
   }
   {
+    // Facts the feed dropped (a CVE leaving KEV flips exploitAvailable): recorded as changes.
+    Stmt q(db, "SELECT cve FROM enrichment WHERE source = ? AND cve NOT IN (SELECT key FROM temp.seen)"
+               " ORDER BY cve");
+    if (Status st = q.status(); !st.ok()) return fail(st);
+    q.Bind(1, source);
+    std::vector<std::string> dropped;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return fail(row.status());
+      if (!*row) break;
+      dropped.push_back(q.Text(0));
+    }
+    for (const std::string& cve : dropped) {
+      Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
+                 "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
+                 "WHERE r.canonical_id = ?");
+      if (Status st = t.status(); !st.ok()) return fail(st);
+      if (Status st = t.Bind(1, cve).Run(); !st.ok()) return fail(st);
+      ++summary_.enriched;
+      summary_.changes.push_back({"unenriched", source, cve, cve});
+    }
+  }
+  {
     Stmt s(db, "DELETE FROM enrichment WHERE source = ? AND cve NOT IN (SELECT key FROM temp.seen)");
     if (Status st = s.status(); !st.ok()) return fail(st);
     if (Status st = s.Bind(1, source).Run(); !st.ok()) return fail(st);

@@ -39,7 +39,9 @@ struct SourceStatus {
 };
 
 struct Change {
-  std::string kind;  // "added", "changed", "withdrawn", "removed", "enriched"
+  // "added", "changed", "withdrawn", "removed" (gone from the feed), "enriched" (new or changed
+  // NVD CVSS / KEV facts), "unenriched" (facts the feed dropped)
+  std::string kind;
   std::string source;
   std::string key;
   std::string id;  // the record's id (the CVE for "enriched")

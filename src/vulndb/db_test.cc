@@ -11,6 +11,7 @@
 #include <fstream>
 
 #include "vulndb/importer.h"
+#include "vulndb/package_index.h"
 #include "vulndb/severity.h"
 
 namespace surveyor::vulndb {
@@ -139,6 +140,13 @@ TEST(VulnDbTest, PackageIndexNormalisesNames) {
   ASSERT_EQ(hits->size(), 1u);
   EXPECT_EQ((*hits)[0].id, "PYSEC-2024-1");
   EXPECT_TRUE((*db)->Lookup("npm", "foo-bar-baz")->empty());
+  auto index = PackageIndex::Load(**db);
+  ASSERT_TRUE(index.ok());
+  EXPECT_EQ(index->packages(), 1u);
+  ASSERT_EQ(index->Lookup("PyPI", "FOO.bar_baz").size(), 1u);
+  EXPECT_EQ(index->Lookup("PyPI", "FOO.bar_baz")[0].id, "PYSEC-2024-1");
+  EXPECT_TRUE(index->LookupNormalized("PyPI", "Foo_Bar.baz").empty());  // not normalised
+  EXPECT_TRUE(index->Lookup("Go", "foo-bar-baz").empty());
 }
 
 TEST(VulnDbTest, ReadersSeeOldDataUntilCommitAndAbortChangesNothing) {
