@@ -65,7 +65,26 @@ class Stmt {
   Stmt(sqlite3* db, const char* sql) : db_(db) {
     rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
   }
-  ~Stmt() { sqlite3_finalize(stmt_); }
+  // A statement kept in `cache` (prepared once, reset after each use).
+  Stmt(sqlite3* db, const char* sql, std::unordered_map<const char*, sqlite3_stmt*>& cache)
+      : db_(db), cached_(true) {
+    auto it = cache.find(sql);
+    if (it != cache.end()) {
+      stmt_ = it->second;
+      rc_ = SQLITE_OK;
+      return;
+    }
+    rc_ = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt_, nullptr);
+    if (rc_ == SQLITE_OK) cache.emplace(sql, stmt_);
+  }
+  ~Stmt() {
+    if (cached_) {
+      sqlite3_reset(stmt_);
+      sqlite3_clear_bindings(stmt_);
+    } else {
+      sqlite3_finalize(stmt_);
+    }
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   Status status() const {
@@ -118,6 +137,7 @@ class Stmt {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int rc_;
+  bool cached_ = false;
 };
 
 std::string Sha256Hex(std::string_view data) {
@@ -219,6 +239,8 @@ Result<std::unique_ptr<VulnDb>> VulnDb::Open(const std::string& dir, const Clock
   RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=OFF"));
+  RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
+  RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=MEMORY"));
   RETURN_IF_ERROR(db->Exec(kSchema));
   {
     Stmt s(db->db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)");
@@ -236,7 +258,10 @@ Result<std::unique_ptr<VulnDb>> VulnDb::Open(const std::string& dir, const Clock
   return db;
 }
 
-VulnDb::~VulnDb() { sqlite3_close_v2(db_); }
+VulnDb::~VulnDb() {
+  for (auto& [sql, stmt] : stmt_cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
 
 Status VulnDb::Exec(const char* sql) {
   char* err = nullptr;
@@ -503,7 +528,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   Advisory& a = record.advisory;
   // One key once per import.
   {
-    Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)");
+    Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, record.key);
     auto r = s.Step();
@@ -520,7 +545,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
   {
-    Stmt s(db, "SELECT match_digest, body_digest, withdrawn FROM records WHERE source = ? AND key = ?");
+    Stmt s(db, "SELECT match_digest, body_digest, withdrawn FROM records WHERE source = ? AND key = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, source).Bind(2, record.key);
     auto row = s.Step();
@@ -541,14 +566,14 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     kind = withdrawn && !old_withdrawn ? "withdrawn" : "changed";
   }
   auto touch = [&](const std::string& eco, const std::string& name) -> Status {
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) VALUES(?, ?)");
+    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) VALUES(?, ?)", db_.stmt_cache_);
     RETURN_IF_ERROR(t.status());
     return t.Bind(1, eco).Bind(2, name).Run();
   };
   if (existed) {
     if (!kind.empty()) {
       // The old record's packages are touched too (a package may have been dropped).
-      Stmt old(db, "SELECT ecosystem, name FROM packages WHERE source = ? AND key = ?");
+      Stmt old(db, "SELECT ecosystem, name FROM packages WHERE source = ? AND key = ?", db_.stmt_cache_);
       RETURN_IF_ERROR(Fail(old.status()));
       old.Bind(1, source).Bind(2, record.key);
       std::vector<std::pair<std::string, std::string>> pk;
@@ -569,7 +594,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   }
   {
     Stmt s(db, "INSERT OR REPLACE INTO records(source, key, id, canonical_id, modified, withdrawn,"
-               " match_digest, body_digest, body) VALUES(?,?,?,?,?,?,?,?,?)");
+               " match_digest, body_digest, body) VALUES(?,?,?,?,?,?,?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, source).Bind(2, record.key).Bind(3, a.id).Bind(4, a.canonical_id).Bind(5, a.modified)
         .Bind(6, static_cast<int64_t>(withdrawn)).Bind(7, match_digest).Bind(8, body_digest)
@@ -577,14 +602,14 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     RETURN_IF_ERROR(Fail(s.Run()));
   }
   {
-    Stmt s(db, "INSERT OR IGNORE INTO aliases(alias, source, key) VALUES(?,?,?)");
+    Stmt s(db, "INSERT OR IGNORE INTO aliases(alias, source, key) VALUES(?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     for (const std::string& alias : a.aliases) {
       RETURN_IF_ERROR(Fail(s.Bind(1, alias).Bind(2, source).Bind(3, record.key).Run()));
     }
   }
   {
-    Stmt s(db, "INSERT OR IGNORE INTO packages(ecosystem, name, source, key, id) VALUES(?,?,?,?,?)");
+    Stmt s(db, "INSERT OR IGNORE INTO packages(ecosystem, name, source, key, id) VALUES(?,?,?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     for (const Affected& af : a.affected) {
       if (af.package.name.empty()) continue;
@@ -609,7 +634,7 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
   sqlite3* db = db_.db_;
   const std::string& source = summary_.source;
   {
-    Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)");
+    Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, fact.cve);
     auto r = s.Step();
@@ -625,7 +650,7 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
   std::string old_digest, old_body;
   bool existed = false;
   {
-    Stmt s(db, "SELECT match_digest, body FROM enrichment WHERE source = ? AND cve = ?");
+    Stmt s(db, "SELECT match_digest, body FROM enrichment WHERE source = ? AND cve = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, source).Bind(2, fact.cve);
     auto row = s.Step();
@@ -638,7 +663,7 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
   }
   if (existed && old_body == body) return Status::Ok();
   {
-    Stmt s(db, "INSERT OR REPLACE INTO enrichment(source, cve, match_digest, body) VALUES(?,?,?,?)");
+    Stmt s(db, "INSERT OR REPLACE INTO enrichment(source, cve, match_digest, body) VALUES(?,?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     RETURN_IF_ERROR(Fail(s.Bind(1, source).Bind(2, fact.cve).Bind(3, digest).Bind(4, body).Run()));
   }
@@ -648,7 +673,7 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
     summary_.changes.push_back({"enriched", source, fact.cve, fact.cve});
     Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
                "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
-               "WHERE r.canonical_id = ?");
+               "WHERE r.canonical_id = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(t.status()));
     RETURN_IF_ERROR(Fail(t.Bind(1, fact.cve).Run()));
   }

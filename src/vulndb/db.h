@@ -11,6 +11,7 @@
 #include <memory>
 #include <optional>
 #include <set>
+#include <unordered_map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -166,6 +167,8 @@ class VulnDb {
   std::string path_;
   const Clock* clock_ = nullptr;
   bool import_open_ = false;
+  // Prepared statements reused across records, keyed by their SQL text's address.
+  std::unordered_map<const char*, sqlite3_stmt*> stmt_cache_;
 };
 
 }  // namespace surveyor::vulndb
