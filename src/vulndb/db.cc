@@ -146,19 +146,19 @@ std::string Sha256Hex(std::string_view data) {
   return h.Finish().hex();
 }
 
-// The parts of an advisory that affect matching, severity or fix.
-std::string MatchDigest(const Advisory& a) {
-  Json j = Json::object();
-  Advisory m;
-  m.id = a.id;
-  m.affected = a.affected;
-  m.severity = a.severity;
-  m.cvss = a.cvss;
-  m.vendor_severity = a.vendor_severity;
-  m.withdrawn = a.withdrawn;
-  m.canonical_id = a.canonical_id;
-  m.aliases = a.aliases;
-  return Sha256Hex(DumpJson(ToJson(m)));
+// The parts of an advisory (as its canonical JSON) that affect matching, severity or fix.
+std::string MatchDigest(const Json& j) {
+  Hasher h;
+  for (const char* key : {"id", "affected", "severity", "cvss", "vendor_severity", "withdrawn",
+                          "canonical_id", "aliases"}) {
+    auto it = j.find(key);
+    if (it == j.end()) continue;
+    h.Update(key);
+    h.Update("=");
+    h.Update(it->is_string() ? it->get_ref<const std::string&>() : DumpJson(*it));
+    h.Update("\n");
+  }
+  return h.Finish().hex();
 }
 
 Json EnrichmentJson(const Enrichment& e) {
@@ -539,9 +539,10 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     }
   }
   ++summary_.records;
-  const std::string body = DumpJson(ToJson(a));
+  const Json json = ToJson(a);
+  const std::string body = DumpJson(json);
   const std::string body_digest = Sha256Hex(body);
-  const std::string match_digest = MatchDigest(a);
+  const std::string match_digest = MatchDigest(json);
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
   {

@@ -252,7 +252,9 @@ Result<Cvss> ParseCvssV3(std::string_view input) {
   }
   ASSIGN_OR_RETURN(auto pairs, SplitPairs(vec.substr(9), whole));
   const auto& defs = V3Defs();
-  for (const auto& [name, value] : pairs) {
+  for (const auto& pair : pairs) {
+    const std::string& name = pair.first;
+    const std::string& value = pair.second;
     auto def = std::find_if(defs.begin(), defs.end(), [&](const MetricDef& d) { return d.name == name; });
     if (def == defs.end()) {
       return InvalidArgument("CVSS v3 vector \"" + whole + "\": unknown metric \"" + name + "\"");
@@ -542,7 +544,9 @@ Result<Cvss> ParseCvssV4(std::string_view input) {
   out.version = CvssVersion::kV40;
   out.vector = whole;
   size_t next_def = 0;  // metrics must follow the specification order
-  for (const auto& [name, value] : pairs) {
+  for (const auto& pair : pairs) {
+    const std::string& name = pair.first;
+    const std::string& value = pair.second;
     auto def = std::find_if(defs.begin(), defs.end(), [&](const MetricDef& d) { return d.name == name; });
     if (def == defs.end()) {
       return InvalidArgument("CVSS v4 vector \"" + whole + "\": unknown metric \"" + name + "\"");

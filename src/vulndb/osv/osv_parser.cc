@@ -2,6 +2,7 @@
 
 #include <cctype>
 
+#include "vulndb/osv/osv_simdjson.h"
 #include "vulndb/parse_util.h"
 #include "vulndb/yaml_adapter.h"
 
@@ -14,15 +15,10 @@ std::string CvssSourceForId(std::string_view id) {
   return prefix.empty() ? "osv" : prefix;
 }
 
-Status EmitOsvRecord(const Json& record, std::string_view name, RecordSink& sink) {
-  auto parsed = FromJson(record);
-  if (!parsed.ok()) {
-    std::string id = StringField(record, "id");
-    sink.OnSkip({id.empty() ? std::string(name) : id, parsed.status().message(), false});
-    return Status::Ok();
-  }
-  Advisory a = std::move(parsed).value();
-  // Fields only our own storage writes are not taken from a feed.
+namespace {
+
+// Clears what only our own storage writes, then normalises and emits.
+Status EmitParsed(Advisory a, RecordSink& sink) {
   a.canonical_id.clear();
   a.cvss.clear();
   a.vendor_severity.clear();
@@ -33,6 +29,18 @@ Status EmitOsvRecord(const Json& record, std::string_view name, RecordSink& sink
   a.provenance = Json();
   const std::string source = CvssSourceForId(a.id);
   return EmitAdvisory(std::move(a), "", source, sink);
+}
+
+}  // namespace
+
+Status EmitOsvRecord(const Json& record, std::string_view name, RecordSink& sink) {
+  auto parsed = FromJson(record);
+  if (!parsed.ok()) {
+    std::string id = StringField(record, "id");
+    sink.OnSkip({id.empty() ? std::string(name) : id, parsed.status().message(), false});
+    return Status::Ok();
+  }
+  return EmitParsed(std::move(parsed).value(), sink);
 }
 
 namespace {
@@ -48,12 +56,18 @@ Status EmitJsonDocument(const Json& doc, std::string_view name, RecordSink& sink
 }  // namespace
 
 Status ParseOsvJson(std::string_view text, std::string_view name, RecordSink& sink) {
-  auto doc = ParseJson(text, 64);
-  if (!doc.ok()) {
-    sink.OnSkip({std::string(name), doc.status().message(), false});
+  Status doc = ReadOsvJsonRecords(text, [&](Result<Advisory> record, std::string_view id) -> Status {
+    if (!record.ok()) {
+      sink.OnSkip({id.empty() ? std::string(name) : std::string(id), record.status().message(), false});
+      return Status::Ok();
+    }
+    return EmitParsed(std::move(record).value(), sink);
+  });
+  if (!doc.ok() && doc.code() == StatusCode::kInvalidArgument) {
+    sink.OnSkip({std::string(name), doc.message(), false});
     return Status::Ok();
   }
-  return EmitJsonDocument(*doc, name, sink);
+  return doc;
 }
 
 Status ParseOsvYaml(std::string_view text, std::string_view name, RecordSink& sink) {
