@@ -128,7 +128,9 @@ Result<Range> ReadRange(const Json& j) {
       if (!e.is_object() || e.size() != 1) {
         return InvalidArgument("range event must be an object with exactly one key");
       }
-      const auto& [key, value] = *e.items().begin();
+      const auto first = e.begin();
+      const std::string& key = first.key();
+      const Json& value = first.value();
       Event ev;
       if (key == "introduced") ev.kind = EventKind::kIntroduced;
       else if (key == "fixed") ev.kind = EventKind::kFixed;

@@ -24,9 +24,10 @@ CREATE TABLE IF NOT EXISTS sources(
   last_import_id INTEGER NOT NULL DEFAULT 0, records INTEGER NOT NULL DEFAULT 0,
   skipped INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS records(
-  source TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL, canonical_id TEXT NOT NULL,
-  modified TEXT NOT NULL, withdrawn INTEGER NOT NULL, match_digest TEXT NOT NULL,
-  body_digest TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY(source, key)) WITHOUT ROWID;
+  rid INTEGER PRIMARY KEY, source TEXT NOT NULL, key TEXT NOT NULL, id TEXT NOT NULL,
+  canonical_id TEXT NOT NULL, modified TEXT NOT NULL, withdrawn INTEGER NOT NULL,
+  match_digest TEXT NOT NULL, body_digest TEXT NOT NULL, body TEXT NOT NULL,
+  UNIQUE(source, key));
 CREATE INDEX IF NOT EXISTS records_canonical ON records(canonical_id);
 CREATE TABLE IF NOT EXISTS aliases(
   alias TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
