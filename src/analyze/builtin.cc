@@ -2,7 +2,11 @@
 
 #include "analyze/apk/apk.h"
 #include "analyze/dpkg/dpkg.h"
+#include "analyze/golang/golang.h"
+#include "analyze/java/java.h"
+#include "analyze/npm/npm.h"
 #include "analyze/os_release/os_release.h"
+#include "analyze/python/python.h"
 
 namespace surveyor::analyze {
 
@@ -11,6 +15,10 @@ std::vector<std::unique_ptr<Analyzer>> BuiltinAnalyzers() {
   out.push_back(os_release::MakeAnalyzer());
   out.push_back(dpkg::MakeAnalyzer());
   out.push_back(apk::MakeAnalyzer());
+  out.push_back(npm::MakeAnalyzer());
+  out.push_back(python::MakeAnalyzer());
+  out.push_back(golang::MakeAnalyzer());
+  out.push_back(java::MakeAnalyzer());
   return out;
 }
 
