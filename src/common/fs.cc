@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 
@@ -133,7 +134,9 @@ Result<std::string> PosixFileSystem::ReadFile(const std::string& path, uint64_t 
 }
 
 Status PosixFileSystem::WriteFileAtomic(const std::string& path, std::string_view data) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  static std::atomic<uint64_t> counter{0};
+  const std::string tmp =
+      path + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
   {
     ASSIGN_OR_RETURN(auto file, OpenWritable(tmp, false));
     Status s = file->Append(data);

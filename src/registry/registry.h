@@ -1,0 +1,144 @@
+// The registry: repositories, blob uploads (monolithic, chunked, resumable across restarts),
+// cross-repository mounts, manifests, tags and referrers, per the OCI distribution spec 1.1.
+// Owns no transport: the /v2 API layer (api/oci) translates HTTP to these calls. Thread-safe:
+// metadata goes through the Database lock, blob bytes through the BlobStore; writes to one upload
+// are serialised by a per-upload mutex.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/digest.h"
+#include "common/json.h"
+#include "common/stream.h"
+#include "oci/manifest.h"
+#include "oci/reference.h"
+#include "store/blob_store.h"
+#include "store/sqlite.h"
+
+namespace surveyor::registry {
+
+struct Options {
+  // A push to a repository that does not exist creates it (plain OCI registry behaviour).
+  bool create_repository_on_push = true;
+  uint64_t max_manifest_bytes = 4 << 20;
+  uint64_t max_blob_bytes = uint64_t{64} << 30;
+  size_t max_page_size = 1000;  // tags list and catalog
+};
+
+struct BlobInfo {
+  Digest digest;
+  uint64_t size = 0;
+  std::string path;  // on-disk file, for zero-copy sends
+};
+
+struct UploadState {
+  std::string id;
+  std::string repository;
+  uint64_t size = 0;  // bytes received so far
+};
+
+struct StoredManifest {
+  Digest digest;
+  std::string media_type;
+  std::string content;
+};
+
+struct PutManifestResult {
+  Digest digest;
+  std::optional<Digest> subject;
+};
+
+// One page of a listing; `next` is the `last` value of the following page, if any.
+struct Page {
+  std::vector<std::string> items;
+  std::optional<std::string> next;
+};
+
+// The start and inclusive end of a PATCH's Content-Range.
+struct ChunkRange {
+  uint64_t start = 0;
+  uint64_t end = 0;
+};
+
+class Registry {
+ public:
+  Registry(store::Database& db, store::BlobStore& blobs, const Clock& clock, Options options);
+  ~Registry();
+
+  // Blobs. BLOB_UNKNOWN unless the blob was uploaded to or mounted in `repository`.
+  Result<BlobInfo> StatBlob(std::string_view repository, const Digest& digest);
+  Status DeleteBlob(std::string_view repository, const Digest& digest);
+
+  // Uploads.
+  Result<UploadState> StartUpload(std::string_view repository);
+  Result<UploadState> GetUpload(std::string_view repository, std::string_view id);
+  // Appends a chunk. With `range`, its start must equal the bytes received so far (else
+  // OutOfRange → 416) and its length must equal the body's.
+  Result<UploadState> AppendUpload(std::string_view repository, std::string_view id,
+                                   std::optional<ChunkRange> range, ByteSource& body);
+  // Appends `final_chunk` (may be empty), verifies `digest`, and commits. A mismatch discards the
+  // whole upload (DIGEST_INVALID).
+  Result<BlobInfo> CompleteUpload(std::string_view repository, std::string_view id,
+                                  const Digest& digest, ByteSource& final_chunk);
+  Status CancelUpload(std::string_view repository, std::string_view id);
+  // Links a blob of `from` into `repository`; false when `from` does not have it.
+  Result<bool> MountBlob(std::string_view repository, std::string_view from, const Digest& digest);
+
+  // Manifests. `reference` is a tag or a digest.
+  Result<PutManifestResult> PutManifest(std::string_view repository, std::string_view reference,
+                                        std::string_view content_type, std::string content);
+  // `record_pull` notes the pull time (for lifecycle rules); HEAD passes false.
+  Result<StoredManifest> GetManifest(std::string_view repository, std::string_view reference,
+                                     bool record_pull);
+  // By digest: deletes the manifest and every tag on it. By tag: deletes only the tag.
+  Status DeleteManifest(std::string_view repository, std::string_view reference);
+
+  // Listings, lexically ordered, starting after `last`.
+  Result<Page> ListTags(std::string_view repository, std::optional<size_t> n,
+                        std::string_view last);
+  Result<Page> Catalog(std::optional<size_t> n, std::string_view last);
+  // An OCI image index of the manifests whose subject is `digest`.
+  Result<Json> Referrers(std::string_view repository, const Digest& digest,
+                         std::string_view artifact_type);
+
+  // Writes pending pull times. Called periodically and at shutdown.
+  Status FlushPullTimes();
+
+  // Sum of the sizes of stored blobs, and uploads in progress (for metrics).
+  Result<uint64_t> StorageBytes();
+  size_t ActiveUploads();
+
+  const Options& options() const { return options_; }
+
+ private:
+  struct UploadSession;
+  Result<int64_t> FindRepository(std::string_view name);
+  Result<int64_t> FindOrCreateRepository(std::string_view name);
+  Result<bool> BlobLinked(int64_t repo_id, const Digest& digest);
+  Status LinkBlob(int64_t repo_id, const Digest& digest, uint64_t size);
+  std::shared_ptr<UploadSession> Session(std::string_view id);
+  void DropSession(std::string_view id);
+  Result<Digest> ResolveReference(int64_t repo_id, const oci::Reference& ref);
+
+  store::Database& db_;
+  store::BlobStore& blobs_;
+  const Clock& clock_;
+  Options options_;
+
+  std::mutex sessions_mu_;
+  std::unordered_map<std::string, std::shared_ptr<UploadSession>> sessions_;
+
+  std::mutex pulls_mu_;
+  std::map<std::pair<int64_t, std::string>, int64_t> pending_pulls_;
+  TimePoint last_pull_flush_{};
+};
+
+}  // namespace surveyor::registry

@@ -1,0 +1,111 @@
+// A thin RAII layer over SQLite: a connection opened in WAL mode, prepared statements with typed
+// binds and columns, transactions, and versioned schema migrations. A Database is shared by
+// threads through its mutex (`Lock()`); statements belong to the thread holding the lock.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/status.h"
+
+namespace surveyor::store {
+
+class Statement {
+ public:
+  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+
+  // Binds are 1-based, as in SQLite. They return *this for chaining.
+  Statement& Bind(int index, std::string_view text);
+  Statement& Bind(int index, int64_t value);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  Statement& BindOptional(int index, const std::optional<std::string>& text);
+
+  // Steps once: true when a row is available, false when done.
+  Result<bool> Step();
+  // Runs to completion, ignoring rows.
+  Status Run();
+
+  int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+  std::string ColumnText(int index) const;
+  bool ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
+
+ private:
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;
+};
+
+struct Migration {
+  int version;
+  const char* description;
+  const char* sql;  // one or more statements
+};
+
+class Database {
+ public:
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  // Opens (creating) the file in WAL mode with synchronous=FULL, so that a committed transaction
+  // survives kill -9 and power loss. ":memory:" works for tests.
+  static Result<std::unique_ptr<Database>> Open(const std::string& path);
+
+  // Applies the migrations whose version is above the stored user_version, each in its own
+  // transaction. Versions must be increasing.
+  Status Migrate(const std::vector<Migration>& migrations);
+  int SchemaVersion();
+
+  std::unique_lock<std::recursive_mutex> Lock() { return std::unique_lock(mu_); }
+
+  Result<Statement> Prepare(std::string_view sql);
+  Status Exec(std::string_view sql);
+  int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
+  int Changes() const { return sqlite3_changes(db_); }
+
+  Status Begin() { return Exec("BEGIN IMMEDIATE"); }
+  Status Commit() { return Exec("COMMIT"); }
+  void Rollback() { (void)Exec("ROLLBACK"); }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+  std::recursive_mutex mu_;
+};
+
+// Holds the database lock and an open transaction; rolls back unless Commit() succeeded.
+class Transaction {
+ public:
+  explicit Transaction(Database& db) : db_(db), lock_(db.Lock()) { begin_ = db_.Begin(); }
+  ~Transaction() {
+    if (begin_.ok() && !committed_) db_.Rollback();
+  }
+  const Status& begin_status() const { return begin_; }
+  Status Commit() {
+    RETURN_IF_ERROR(begin_);
+    Status s = db_.Commit();
+    committed_ = s.ok();
+    return s;
+  }
+
+ private:
+  Database& db_;
+  std::unique_lock<std::recursive_mutex> lock_;
+  Status begin_;
+  bool committed_ = false;
+};
+
+Status SqliteError(sqlite3* db, std::string_view what);
+
+}  // namespace surveyor::store

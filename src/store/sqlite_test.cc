@@ -1,0 +1,62 @@
+#include "store/sqlite.h"
+
+#include <gtest/gtest.h>
+
+#include "store/schema.h"
+
+namespace surveyor::store {
+namespace {
+
+TEST(SqliteTest, MigratesOnceAndInOrder) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  std::vector<Migration> m = {{1, "a", "CREATE TABLE t(x INTEGER)"},
+                              {2, "b", "INSERT INTO t VALUES (7)"}};
+  ASSERT_TRUE((*db)->Migrate(m).ok());
+  EXPECT_EQ((*db)->SchemaVersion(), 2);
+  ASSERT_TRUE((*db)->Migrate(m).ok());  // a second run applies nothing
+  auto stmt = (*db)->Prepare("SELECT count(*), sum(x) FROM t");
+  ASSERT_TRUE(stmt.ok());
+  ASSERT_TRUE(*stmt->Step());
+  EXPECT_EQ(stmt->ColumnInt(0), 1);
+  EXPECT_EQ(stmt->ColumnInt(1), 7);
+}
+
+TEST(SqliteTest, FailedMigrationChangesNothing) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  std::vector<Migration> m = {{1, "ok", "CREATE TABLE t(x)"},
+                              {2, "broken", "CREATE TABLE u(y); SELECT * FROM nope"}};
+  Status s = (*db)->Migrate(m);
+  EXPECT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("migration 2"), std::string::npos);
+  EXPECT_EQ((*db)->SchemaVersion(), 1);
+  EXPECT_FALSE((*db)->Prepare("SELECT * FROM u").ok());  // rolled back
+}
+
+TEST(SqliteTest, TransactionRollsBackUnlessCommitted) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Exec("CREATE TABLE t(x)").ok());
+  {
+    Transaction tx(**db);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (1)").ok());
+  }
+  {
+    Transaction tx(**db);
+    ASSERT_TRUE((*db)->Exec("INSERT INTO t VALUES (2)").ok());
+    ASSERT_TRUE(tx.Commit().ok());
+  }
+  auto stmt = (*db)->Prepare("SELECT group_concat(x) FROM t");
+  ASSERT_TRUE(*stmt->Step());
+  EXPECT_EQ(stmt->ColumnText(0), "2");
+}
+
+TEST(SchemaTest, MetadataSchemaApplies) {
+  auto db = OpenMetadata(":memory:");
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  EXPECT_EQ((*db)->SchemaVersion(), MetadataMigrations().back().version);
+}
+
+}  // namespace
+}  // namespace surveyor::store
