@@ -10,14 +10,13 @@
 #include <string_view>
 
 #include "common/status.h"
+#include "common/stream.h"
 
 namespace surveyor::image {
 
-class ByteSource {
+// common's ByteSource plus a count of consumed input, which the ratio limit needs.
+class ByteSource : public surveyor::ByteSource {
  public:
-  virtual ~ByteSource() = default;
-  // Reads up to `n` bytes into `buf`; returns the count, 0 at end of stream.
-  virtual Result<size_t> Read(char* buf, size_t n) = 0;
   // Bytes consumed from the underlying input so far (compressed bytes for a decompressor).
   virtual uint64_t consumed() const = 0;
 };
@@ -37,6 +36,22 @@ class FileSource final : public ByteSource {
   int fd_;
   uint64_t offset_;
   uint64_t length_;
+  uint64_t pos_ = 0;
+};
+
+// Adapts any common ByteSource (an HTTP body, a store blob), counting the bytes it yields.
+class CountingSource final : public ByteSource {
+ public:
+  explicit CountingSource(std::unique_ptr<surveyor::ByteSource> in) : in_(std::move(in)) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    ASSIGN_OR_RETURN(size_t got, in_->Read(buf, n));
+    pos_ += got;
+    return got;
+  }
+  uint64_t consumed() const override { return pos_; }
+
+ private:
+  std::unique_ptr<surveyor::ByteSource> in_;
   uint64_t pos_ = 0;
 };
 
