@@ -12,5 +12,7 @@ struct CommandContext {
   int exit_code = 0;
 };
 
+// `surveyor sbom IMAGE`: the package inventory of an image (sbom_command.cc).
+void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

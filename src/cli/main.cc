@@ -7,6 +7,7 @@ int main(int argc, char** argv) {
   CLI::App app{"Surveyor: a self-hosted container registry with continuous vulnerability scanning"};
   app.require_subcommand(1);
   surveyor::cli::CommandContext ctx;
+  surveyor::cli::RegisterSbomCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
