@@ -7,6 +7,7 @@ namespace surveyor::analyze {
 
 Result<std::string> FileContent::ReadAll(uint64_t max_bytes) {
   std::string out;
+  if (size_hint() > 0) out.reserve(std::min<uint64_t>(size_hint(), max_bytes) + 1);
   char buf[64 << 10];
   while (true) {
     ASSIGN_OR_RETURN(size_t got, Read(buf, sizeof buf));

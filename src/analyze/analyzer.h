@@ -29,12 +29,15 @@ class FileContent {
   virtual Result<size_t> Read(char* buf, size_t n) = 0;
   // The whole remaining content; ResourceExhausted when it is longer than `max_bytes`.
   Result<std::string> ReadAll(uint64_t max_bytes);
+  // The file's declared size (0 when unknown); lets ReadAll allocate once.
+  virtual uint64_t size_hint() const { return 0; }
 };
 
 class StringContent final : public FileContent {
  public:
   explicit StringContent(std::string_view data) : data_(data) {}
   Result<size_t> Read(char* buf, size_t n) override;
+  uint64_t size_hint() const override { return data_.size(); }
 
  private:
   std::string_view data_;

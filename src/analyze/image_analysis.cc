@@ -1,35 +1,86 @@
 #include "analyze/image_analysis.h"
 
 #include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
 
 #include "common/digest.h"
 
 namespace surveyor::analyze {
 namespace {
 
-// Hashes the bytes that pass through.
+// Hashes the bytes that pass through on a second thread, so verification overlaps with
+// decompression and the tar walk. At most kSlots chunks are in flight (bounded memory).
 class HashingSource final : public image::ByteSource {
  public:
-  explicit HashingSource(image::ByteSource& in) : in_(in) {}
+  explicit HashingSource(image::ByteSource& in) : in_(in), worker_([this] { Work(); }) {}
+  ~HashingSource() override { Stop(); }
   Result<size_t> Read(char* buf, size_t n) override {
     ASSIGN_OR_RETURN(size_t got, in_.Read(buf, n));
-    hasher_.Update(buf, got);
+    if (got > 0) Push(buf, got);
     return got;
   }
   uint64_t consumed() const override { return in_.consumed(); }
-  Digest Finish() { return hasher_.Finish(); }
+  Digest Finish() {
+    Stop();
+    return hasher_.Finish();
+  }
   // Reads whatever the tar reader left after the end-of-archive marker (padding).
   Status Drain() {
-    char buf[64 << 10];
+    std::vector<char> buf(1 << 20);
     while (true) {
-      ASSIGN_OR_RETURN(size_t got, Read(buf, sizeof buf));
+      ASSIGN_OR_RETURN(size_t got, Read(buf.data(), buf.size()));
       if (got == 0) return Status::Ok();
     }
   }
 
  private:
+  static constexpr size_t kSlots = 8;
+  void Push(const char* p, size_t n) {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [&] { return queue_.size() < kSlots; });
+    std::string chunk;
+    if (!free_.empty()) {
+      chunk = std::move(free_.back());
+      free_.pop_back();
+    }
+    chunk.assign(p, n);
+    queue_.push_back(std::move(chunk));
+    cv_.notify_all();
+  }
+  void Work() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (true) {
+      cv_.wait(lock, [&] { return !queue_.empty() || done_; });
+      if (queue_.empty() && done_) return;
+      std::string chunk = std::move(queue_.front());
+      queue_.pop_front();
+      cv_.notify_all();
+      lock.unlock();
+      hasher_.Update(chunk.data(), chunk.size());
+      lock.lock();
+      if (free_.size() < kSlots) free_.push_back(std::move(chunk));
+    }
+  }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    if (worker_.joinable()) worker_.join();
+  }
+
   image::ByteSource& in_;
   Hasher hasher_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::string> queue_;
+  std::vector<std::string> free_;
+  bool done_ = false;
+  std::thread worker_;
 };
 
 }  // namespace
@@ -75,16 +126,15 @@ Result<ImageAnalysis> AnalyzeImage(image::ImageSource& image,
       ASSIGN_OR_RETURN(auto blob, image.OpenLayer(i));
       auto decoded = image::OpenAutoDecompressor(std::move(blob), options.decompress);
       if (!decoded.ok()) return decoded.status().WithContext(where);
-      HashingSource hashing(**decoded);
-      image::ByteSource& stream = options.verify_diff_id && !li.diff_id.empty()
-                                      ? static_cast<image::ByteSource&>(hashing)
-                                      : **decoded;
+      std::unique_ptr<HashingSource> hashing;
+      if (options.verify_diff_id && !li.diff_id.empty()) hashing = std::make_unique<HashingSource>(**decoded);
+      image::ByteSource& stream = hashing ? static_cast<image::ByteSource&>(*hashing) : **decoded;
       auto walked = WalkLayer(stream, missing, options.walk);
       if (!walked.ok()) return walked.status().WithContext(where);
-      if (&stream == &hashing) {
-        Status drained = hashing.Drain();
+      if (hashing) {
+        Status drained = hashing->Drain();
         if (!drained.ok()) return drained.WithContext(where);
-        std::string got = hashing.Finish().ToString();
+        std::string got = hashing->Finish().ToString();
         if (got != li.diff_id)
           return DataLoss(where + ": uncompressed content is " + got + ", config says " + li.diff_id);
       }

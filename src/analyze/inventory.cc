@@ -133,6 +133,31 @@ Inventory AssembleInventory(const std::vector<LayerInput>& layers) {
       }
     }
   }
+  // An npm package installed under a project's node_modules that the project's lockfile also
+  // lists is reported once, from the lockfile (which knows dev-ness).
+  std::set<std::tuple<std::string, std::string, std::string>> locked;
+  for (const Package& p : inv.packages) {
+    if (p.type == PackageType::kNpm && BaseName(p.path) != "package.json")
+      locked.emplace(std::string(ParentDir(p.path)), p.name, p.version);
+  }
+  if (!locked.empty()) {
+    std::vector<Package> kept;
+    for (Package& p : inv.packages) {
+      if (p.type == PackageType::kNpm && BaseName(p.path) == "package.json") {
+        std::string_view path = p.path;
+        size_t nm = path.find("/node_modules/");
+        std::string project = StartsWith(path, "node_modules/") ? ""
+                              : nm == std::string_view::npos ? std::string("\x01")
+                                                              : std::string(path.substr(0, nm));
+        if (locked.count({project, p.name, p.version})) {
+          ++inv.dropped_duplicates;
+          continue;
+        }
+      }
+      kept.push_back(std::move(p));
+    }
+    inv.packages = std::move(kept);
+  }
   std::sort(inv.packages.begin(), inv.packages.end(), [](const Package& a, const Package& b) {
     return std::tie(a.type, a.name, a.version, a.path) < std::tie(b.type, b.name, b.version, b.path);
   });

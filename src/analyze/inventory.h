@@ -23,6 +23,7 @@ struct Inventory {
   std::vector<Package> packages;  // sorted by (type, name, version, path)
   std::vector<std::string> warnings;
   size_t dropped_owned = 0;       // language packages folded into OS packages
+  size_t dropped_duplicates = 0;  // node_modules packages also in their project's lockfile
 };
 
 Inventory AssembleInventory(const std::vector<LayerInput>& layers);

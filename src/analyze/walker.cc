@@ -12,11 +12,13 @@ constexpr std::string_view kOpaqueMarker = ".wh..wh..opq";
 
 class TarContent final : public FileContent {
  public:
-  explicit TarContent(image::TarReader& r) : r_(r) {}
+  TarContent(image::TarReader& r, uint64_t size) : r_(r), size_(size) {}
   Result<size_t> Read(char* buf, size_t n) override { return r_.ReadData(buf, n); }
+  uint64_t size_hint() const override { return size_; }
 
  private:
   image::TarReader& r_;
+  uint64_t size_;
 };
 
 void AddWarning(LayerAnalysis& out, const WalkLimits& limits, std::string w) {
@@ -119,12 +121,12 @@ Result<LayerAnalysis> WalkLayer(image::ByteSource& tar_stream,
       analysed[entry->path].emplace_back(ai, vec.size() - 1);
     };
     if (wanting.size() == 1) {
-      TarContent content(reader);
+      TarContent content(reader, entry->size);
       record(wanting[0], analyzers[wanting[0]]->Analyze(meta, content));
       // A tar read error inside Analyze surfaces again on Next(), which fails the layer.
       continue;
     }
-    TarContent content(reader);
+    TarContent content(reader, entry->size);
     Result<std::string> data = content.ReadAll(limits.max_shared_file_bytes);
     if (!data.ok()) {
       if (data.status().code() == StatusCode::kDataLoss) return data.status();

@@ -130,6 +130,24 @@ TEST(Walker, AnalyzerErrorsBecomeWarnings) {
   EXPECT_EQ(Names(inv), (std::vector<std::string>{"good@1"}));
 }
 
+TEST(Walker, NodeModulesCoveredByTheLockfileAreReportedOnce) {
+  Fixture fx;
+  LayerAnalysis l1 = Walk(
+      {{"app/package-lock.json",
+        R"({"lockfileVersion":3,"packages":{"":{},"node_modules/a":{"version":"1.0.0","dev":true}}})"},
+       {"app/node_modules/a/package.json", R"({"name":"a","version":"1.0.0"})"},
+       {"app/node_modules/b/package.json", R"({"name":"b","version":"2.0.0"})"},
+       {"other/node_modules/a/package.json", R"({"name":"a","version":"1.0.0"})"}},
+      fx);
+  Inventory inv = AssembleInventory({{"sha256:l1", "", &l1}});
+  std::vector<std::string> got;
+  for (const auto& p : inv.packages) got.push_back(p.name + " " + p.path + (p.dev ? " dev" : ""));
+  EXPECT_EQ(got, (std::vector<std::string>{"a app/package-lock.json dev",
+                                           "a other/node_modules/a/package.json",
+                                           "b app/node_modules/b/package.json"}));
+  EXPECT_EQ(inv.dropped_duplicates, 1u);
+}
+
 TEST(Walker, SymlinkLoopsTerminate) {
   std::map<std::string, std::string> links = {{"a", "b"}, {"b", "a"}, {"lib", "usr/lib"}};
   std::string p = "a/x";

@@ -1,5 +1,6 @@
 #include "analyze/golang/golang.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace surveyor::analyze::golang {
@@ -127,18 +128,27 @@ class GoAnalyzer final : public Analyzer {
   }
   Result<Findings> Analyze(const FileMeta&, FileContent& content) const override {
     Findings out;
-    // Look at the start first: most executables are not ELF, or are ELF without Go build info,
-    // and the rest of their bytes need not be buffered.
-    std::string data(4, '\0');
+    // Look at the first page first: most executables are not ELF, or are ELF without the Go
+    // build-id note, and their bytes need not be buffered.
+    std::string data;
+    data.reserve(std::min<uint64_t>(content.size_hint(), kMaxBinaryBytes) + 1);
+    data.resize(kHead);
     size_t have = 0;
-    while (have < 4) {
-      ASSIGN_OR_RETURN(size_t n, content.Read(data.data() + have, 4 - have));
+    while (have < kHead) {
+      ASSIGN_OR_RETURN(size_t n, content.Read(data.data() + have, kHead - have));
       if (n == 0) break;
       have += n;
     }
-    if (have < 4 || data.compare(0, 4, "\x7f" "ELF") != 0) return out;
-    ASSIGN_OR_RETURN(std::string rest, content.ReadAll(kMaxBinaryBytes));
-    data += rest;
+    data.resize(have);
+    if (have < 64 || data.compare(0, 4, "\x7f" "ELF") != 0) return out;
+    if (data.find(std::string_view("Go\0\0", 4)) == std::string::npos) return ScanWithoutNote(data, content);
+    char buf[64 << 10];
+    while (true) {
+      ASSIGN_OR_RETURN(size_t n, content.Read(buf, sizeof buf));
+      if (n == 0) break;
+      if (data.size() + n > kMaxBinaryBytes) return ResourceExhausted("Go binary larger than the limit");
+      data.append(buf, n);
+    }
     auto info = ReadBuildInfo(data);
     if (!info.ok()) {
       if (info.status().code() == StatusCode::kNotFound) return out;
@@ -146,6 +156,48 @@ class GoAnalyzer final : public Analyzer {
     }
     out.packages = PackagesFromBuildInfo(*info);
     return out;
+  }
+
+ private:
+  static constexpr size_t kHead = 8192;
+
+  // An ELF without the Go note (e.g. built with an empty build id): stream through it looking for
+  // inline (Go 1.18+) build info, keeping only a small window in memory.
+  static Result<Findings> ScanWithoutNote(std::string window, FileContent& content) {
+    Findings out;
+    uint64_t base = 0;  // file offset of window[0]
+    char buf[64 << 10];
+    while (true) {
+      size_t pos = 0;
+      while ((pos = window.find(kMagic, pos)) != std::string::npos) {
+        if ((base + pos) % 16 != 0) { ++pos; continue; }
+        // Collect enough bytes after the magic for the inline strings (bounded).
+        while (window.size() < pos + 32 + 2 * kMaxString / 16) {
+          ASSIGN_OR_RETURN(size_t n, content.Read(buf, sizeof buf));
+          if (n == 0) break;
+          window.append(buf, n);
+        }
+        uint8_t flags = static_cast<uint8_t>(window[pos + 15]);
+        if (!(flags & 2)) {
+          out.warnings.push_back("pre-1.18 Go build info without a Go note; not read");
+          return out;
+        }
+        // Rebuild a minimal ELF-looking buffer for the common parser.
+        std::string fake = "\x7f" "ELF";
+        fake.resize(16, '\0');
+        fake += window.substr(pos);
+        auto info = ReadBuildInfo(fake);
+        if (!info.ok()) return info.status();
+        out.packages = PackagesFromBuildInfo(*info);
+        return out;
+      }
+      size_t keep = std::min<size_t>(window.size(), 16);
+      base += window.size() - keep;
+      window.erase(0, window.size() - keep);
+      ASSIGN_OR_RETURN(size_t n, content.Read(buf, sizeof buf));
+      if (n == 0) return out;
+      window.append(buf, n);
+    }
   }
 };
 
