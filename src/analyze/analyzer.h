@@ -63,6 +63,22 @@ class Analyzer {
   // Errors are reported as per-file warnings by the walker; they never stop the layer.
   virtual Result<Findings> Analyze(const FileMeta& file, FileContent& content) const = 0;
   std::string id() const { return std::string(name()) + "@" + std::to_string(version()); }
+
+  // Analyzers whose files only make sense together (an SQLite database and its -wal journal)
+  // return true: the walker then buffers every file they require in the layer (up to
+  // GroupByteLimit() in total) and calls AnalyzeGroup once at the end of the layer instead of
+  // Analyze per file.
+  virtual bool WantsGroup() const { return false; }
+  virtual uint64_t GroupByteLimit() const { return 256 << 20; }
+  struct GroupFile {
+    std::string path;
+    std::string content;
+  };
+  struct GroupResult {
+    std::string path;
+    Result<Findings> findings;
+  };
+  virtual std::vector<GroupResult> AnalyzeGroup(const std::vector<GroupFile>&) const { return {}; }
 };
 
 // Path helpers for Required().

@@ -7,6 +7,11 @@
 #include "analyze/npm/npm.h"
 #include "analyze/os_release/os_release.h"
 #include "analyze/python/python.h"
+#include "analyze/php/php.h"
+#include "analyze/rpm/rpm.h"
+#include "analyze/ruby/ruby.h"
+#include "analyze/rust/rust.h"
+#include "analyze/dotnet/dotnet.h"
 
 namespace surveyor::analyze {
 
@@ -19,6 +24,11 @@ std::vector<std::unique_ptr<Analyzer>> BuiltinAnalyzers() {
   out.push_back(python::MakeAnalyzer());
   out.push_back(golang::MakeAnalyzer());
   out.push_back(java::MakeAnalyzer());
+  out.push_back(rpm::MakeAnalyzer());
+  out.push_back(rust::MakeAnalyzer());
+  out.push_back(ruby::MakeAnalyzer());
+  out.push_back(php::MakeAnalyzer());
+  out.push_back(dotnet::MakeAnalyzer());
   return out;
 }
 

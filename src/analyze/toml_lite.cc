@@ -39,6 +39,7 @@ Result<std::vector<TomlTable>> ReadTomlArrayTables(std::string_view text,
     }
     std::string key(Trim(line.substr(0, eq)));
     std::string_view value = Trim(line.substr(eq + 1));
+    if (value.empty()) return InvalidArgument("line " + std::to_string(line_no) + ": key without a value");
     if (!value.empty() && (value[0] == '[' || value[0] == '{')) {
       int depth = 0;
       bool in_str = false;

@@ -1,5 +1,6 @@
 #include "analyze/walker.h"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "image/tar_reader.h"
@@ -42,6 +43,9 @@ Result<LayerAnalysis> WalkLayer(image::ByteSource& tar_stream,
   std::vector<std::string> ids;
   for (const Analyzer* a : analyzers) ids.push_back(a->id());
   std::vector<size_t> wanting;
+  // Buffered files of group analyzers, per analyzer index.
+  std::vector<std::vector<Analyzer::GroupFile>> groups(analyzers.size());
+  std::vector<uint64_t> group_bytes(analyzers.size(), 0);
   while (true) {
     ASSIGN_OR_RETURN(std::optional<image::TarEntry> entry, reader.Next());
     if (!entry) break;
@@ -120,6 +124,20 @@ Result<LayerAnalysis> WalkLayer(image::ByteSource& tar_stream,
       vec.push_back(FileFindings{entry->path, std::move(*r)});
       analysed[entry->path].emplace_back(ai, vec.size() - 1);
     };
+    if (wanting.size() == 1 && analyzers[wanting[0]]->WantsGroup()) {
+      size_t ai = wanting[0];
+      TarContent content(reader, entry->size);
+      uint64_t room = analyzers[ai]->GroupByteLimit() - std::min(analyzers[ai]->GroupByteLimit(), group_bytes[ai]);
+      Result<std::string> data = content.ReadAll(room);
+      if (!data.ok()) {
+        if (data.status().code() == StatusCode::kDataLoss) return data.status();
+        AddWarning(out, limits, entry->path + ": " + ids[ai] + ": " + data.status().ToString());
+        continue;
+      }
+      group_bytes[ai] += data->size();
+      groups[ai].push_back({entry->path, std::move(*data)});
+      continue;
+    }
     if (wanting.size() == 1) {
       TarContent content(reader, entry->size);
       record(wanting[0], analyzers[wanting[0]]->Analyze(meta, content));
@@ -136,6 +154,23 @@ Result<LayerAnalysis> WalkLayer(image::ByteSource& tar_stream,
     for (size_t ai : wanting) {
       StringContent sc(*data);
       record(ai, analyzers[ai]->Analyze(meta, sc));
+    }
+  }
+  for (size_t ai = 0; ai < analyzers.size(); ++ai) {
+    if (groups[ai].empty()) continue;
+    for (auto& gr : analyzers[ai]->AnalyzeGroup(groups[ai])) {
+      if (!gr.findings.ok()) {
+        AddWarning(out, limits, gr.path + ": " + ids[ai] + ": " + gr.findings.status().ToString());
+        continue;
+      }
+      Findings f = std::move(*gr.findings);
+      for (auto& w : f.warnings) AddWarning(out, limits, gr.path + ": " + ids[ai] + ": " + w);
+      f.warnings.clear();
+      for (auto& p : f.packages) {
+        if (p.path.empty()) p.path = gr.path;
+        p.analyzer = ids[ai];
+      }
+      out.by_analyzer[ids[ai]].push_back(FileFindings{gr.path, std::move(f)});
     }
   }
   return out;
