@@ -7,6 +7,11 @@ namespace surveyor::analyze {
 
 Result<std::string> FileContent::ReadAll(uint64_t max_bytes) {
   std::string out;
+  // Refuse before reading: the tar header's size is what the reader will deliver.
+  if (size_hint() > max_bytes) {
+    return ResourceExhausted("file of " + std::to_string(size_hint()) + " bytes is over the " +
+                             std::to_string(max_bytes) + "-byte limit for this analyzer");
+  }
   if (size_hint() > 0) out.reserve(std::min<uint64_t>(size_hint(), max_bytes) + 1);
   char buf[64 << 10];
   while (true) {

@@ -69,7 +69,7 @@ class Analyzer {
   // GroupByteLimit() in total) and calls AnalyzeGroup once at the end of the layer instead of
   // Analyze per file.
   virtual bool WantsGroup() const { return false; }
-  virtual uint64_t GroupByteLimit() const { return 256 << 20; }
+  virtual uint64_t GroupByteLimit() const { return 32 << 20; }
   struct GroupFile {
     std::string path;
     std::string content;

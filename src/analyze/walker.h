@@ -36,7 +36,7 @@ struct WalkLimits {
   uint64_t max_entries = 20'000'000;
   uint64_t max_symlinks = 1'000'000;
   // When several analyzers want one file it is read into memory once, up to this size.
-  uint64_t max_shared_file_bytes = 32 << 20;
+  uint64_t max_shared_file_bytes = 16 << 20;
   size_t max_warnings = 1000;
 };
 

@@ -11,7 +11,7 @@ class ApkAnalyzer final : public Analyzer {
   int version() const override { return 1; }
   bool Required(const FileMeta& f) const override { return f.path == "lib/apk/db/installed"; }
   Result<Findings> Analyze(const FileMeta&, FileContent& content) const override {
-    ASSIGN_OR_RETURN(std::string text, content.ReadAll(256 << 20));
+    ASSIGN_OR_RETURN(std::string text, content.ReadAll(32 << 20));
     ASSIGN_OR_RETURN(InstalledParse parsed, ParseInstalled(text));
     Findings out;
     out.packages = std::move(parsed.packages);

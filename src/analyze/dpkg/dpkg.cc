@@ -5,8 +5,8 @@
 namespace surveyor::analyze::dpkg {
 namespace {
 
-constexpr uint64_t kMaxStatusBytes = 256 << 20;
-constexpr uint64_t kMaxListBytes = 64 << 20;
+constexpr uint64_t kMaxStatusBytes = 40 << 20;
+constexpr uint64_t kMaxListBytes = 16 << 20;
 
 bool IsStatusDEntry(std::string_view path) {
   if (!StartsWith(path, "var/lib/dpkg/status.d/")) return false;

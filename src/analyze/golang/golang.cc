@@ -7,7 +7,7 @@ namespace surveyor::analyze::golang {
 namespace {
 
 constexpr std::string_view kMagic("\xff Go buildinf:", 14);
-constexpr uint64_t kMaxBinaryBytes = 40 << 20;
+constexpr uint64_t kMaxBinaryBytes = 32 << 20;
 constexpr size_t kMaxString = 1 << 20;
 
 uint64_t ReadUint(std::string_view b, size_t off, int size, bool big_endian) {

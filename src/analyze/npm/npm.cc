@@ -10,7 +10,7 @@
 namespace surveyor::analyze::npm {
 namespace {
 
-constexpr uint64_t kMaxLockBytes = 64 << 20;
+constexpr uint64_t kMaxLockBytes = 32 << 20;
 
 Package Make(std::string name, std::string version, bool dev) {
   Package p;

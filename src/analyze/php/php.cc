@@ -30,7 +30,7 @@ class ComposerAnalyzer final : public Analyzer {
     return base == "installed.json" && EndsWith(ParentDir(f.path), "vendor/composer");
   }
   Result<Findings> Analyze(const FileMeta& f, FileContent& content) const override {
-    ASSIGN_OR_RETURN(std::string text, content.ReadAll(64 << 20));
+    ASSIGN_OR_RETURN(std::string text, content.ReadAll(32 << 20));
     Findings out;
     if (BaseName(f.path) == "composer.lock") {
       ASSIGN_OR_RETURN(out.packages, ParseComposerLock(text));

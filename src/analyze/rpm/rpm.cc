@@ -7,7 +7,7 @@
 namespace surveyor::analyze::rpm {
 namespace {
 
-constexpr uint64_t kMaxDbBytes = 512 << 20;
+constexpr uint64_t kMaxDbBytes = 40 << 20;
 constexpr uint32_t kMaxEntries = 65536;
 
 uint32_t Be32(std::string_view b, size_t off) {
