@@ -21,5 +21,7 @@ void RegisterVersionsCommand(CLI::App& app, CommandContext& ctx);
 void RegisterAdminCommand(CLI::App& app, CommandContext& ctx);
 void RegisterDbCommand(CLI::App& app, CommandContext& ctx);
 
+// `surveyor sbom IMAGE`: the package inventory of an image (sbom_command.cc).
+void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterVersionsCommand(app, ctx);
   surveyor::cli::RegisterAdminCommand(app, ctx);
   surveyor::cli::RegisterDbCommand(app, ctx);
+  surveyor::cli::RegisterSbomCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
