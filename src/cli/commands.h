@@ -25,5 +25,6 @@ void RegisterDbCommand(CLI::App& app, CommandContext& ctx);
 void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 
 void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
+void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx);  // findings list|aggregate, wait
 
 }  // namespace surveyor::cli

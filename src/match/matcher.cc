@@ -1,5 +1,6 @@
 #include "match/matcher.h"
 
+#include <algorithm>
 #include <map>
 
 #include "versions/ecosystem.h"
@@ -33,8 +34,8 @@ std::string FindingTitle(const Match& m) { return m.vulnerability_id + " - " + m
 Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, AdvisorySource& source,
                                    const MatchOptions& options) {
   MatchResult result;
-  // (id, ecosystem, package key, version) → index into result.matches
-  std::map<std::tuple<std::string, std::string, std::string, std::string>, size_t> seen;
+  // (id, ecosystem, package key) → index into result.matches
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> seen;
   for (size_t i = 0; i < inventory.packages.size(); ++i) {
     const analyze::Package& p = inventory.packages[i];
     const bool os = analyze::RowFor(p.type).os_package;
@@ -51,11 +52,6 @@ Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, Advisory
     }
     ASSIGN_OR_RETURN(auto ids, source.Candidates(key.ecosystem, key.name));
     for (const std::string& id : ids) {
-      const auto known = seen.find({id, key.ecosystem, key.name, key.version});
-      if (known != seen.end()) {
-        result.matches[known->second].packages.push_back(i);
-        continue;
-      }
       auto loaded = source.Load(id);
       if (!loaded.ok()) {
         result.warnings.push_back("cannot load " + id + ": " + loaded.status().message());
@@ -63,6 +59,14 @@ Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, Advisory
       }
       const vulndb::Advisory& advisory = (*loaded)->advisory;
       if (!advisory.withdrawn.empty()) continue;
+      // Records about one vulnerability (GO-, GHSA-, PYSEC- ids aliasing one CVE) make one match.
+      const std::string vuln_id = advisory.canonical_id.empty() ? id : advisory.canonical_id;
+      const auto known = seen.find({vuln_id, key.ecosystem, key.name});
+      if (known != seen.end() && result.matches[known->second].version == key.version) {
+        auto& pkgs = result.matches[known->second].packages;
+        if (std::find(pkgs.begin(), pkgs.end(), i) == pkgs.end()) pkgs.push_back(i);
+        continue;
+      }
       // Only entries for this exact ecosystem (release included) and package: a Debian 12
       // package is never judged by another release's or upstream's ranges.
       std::vector<const Json*> entries =
@@ -82,8 +86,23 @@ Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, Advisory
         continue;
       }
       if (!evaluation->affected) continue;
+      if (known != seen.end()) {
+        // The same package at another version (two copies in the image): one finding lists both.
+        Match& existing = result.matches[known->second];
+        existing.packages.push_back(i);
+        for (const auto& v : evaluation->fixed_versions) {
+          if (std::find(existing.fixed_versions.begin(), existing.fixed_versions.end(), v) ==
+              existing.fixed_versions.end()) {
+            existing.fixed_versions.push_back(v);
+          }
+        }
+        if (existing.fix_available != evaluation->fix_available) {
+          existing.fix_available = versions::FixAvailable::kPartial;
+        }
+        continue;
+      }
       Match m;
-      m.vulnerability_id = id;
+      m.vulnerability_id = vuln_id;
       m.advisory = *loaded;
       m.ecosystem = key.ecosystem;
       m.package_key = key.name;
@@ -94,7 +113,7 @@ Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, Advisory
       for (const auto& by : evaluation->by) m.affected_by.push_back(by.description);
       m.state = state;
       m.score = vulndb::DeriveSeverity(advisory);
-      seen[{id, key.ecosystem, key.name, key.version}] = result.matches.size();
+      seen[{vuln_id, key.ecosystem, key.name}] = result.matches.size();
       result.matches.push_back(std::move(m));
     }
   }

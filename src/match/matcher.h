@@ -3,7 +3,8 @@
 // upstream ranges), honouring not-affected and unfixed states; language packages match by their
 // ecosystem's normalised name; Go binaries match `stdlib` and each module; withdrawn records never
 // match. One match per (vulnerability, ecosystem, package key), listing every installed package
-// it covers. Stateless; thread-safe when the source is.
+// it covers (copies of a package at several versions included: fixes are merged, and the fix is
+// PARTIAL when only some of them have one). Stateless; thread-safe when the source is.
 #pragma once
 
 #include <string>
@@ -26,7 +27,7 @@ struct Match {
   std::shared_ptr<const LoadedAdvisory> advisory;
   std::string ecosystem;         // "Debian:12", "npm", "Go", ...
   std::string package_key;       // source package for OS packages, the package name otherwise
-  std::string version;           // the version that was evaluated
+  std::string version;           // the (first) version that was evaluated
   std::vector<size_t> packages;  // indexes into Inventory::packages
   std::vector<std::string> fixed_versions;
   versions::FixAvailable fix_available = versions::FixAvailable::kNo;

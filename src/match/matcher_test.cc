@@ -67,6 +67,13 @@ class MatcherTest : public ::testing::Test {
     source_.Add(Advisory("PYSEC-2023-1", "PyPI", "foo-bar", {kFrom0, Fixed("2.0")}));
     source_.Add(Advisory("GO-2023-0001", "Go", "stdlib", {kFrom0, Fixed("1.19.9")}));
     source_.Add(Advisory("GO-2023-0002", "Go", "example.com/app", {kFrom0}));
+    // Two ecosystem records aliasing one CVE make one match, named by the CVE.
+    auto ghsa = Advisory("GHSA-1111-2222-3333", "npm", "minimist", {kFrom0, Fixed("1.2.6")});
+    ghsa.aliases = {"CVE-2021-44906"};
+    source_.Add(ghsa);
+    auto osv = Advisory("OSV-2021-1", "npm", "minimist", {kFrom0, Fixed("1.2.6")});
+    osv.aliases = {"CVE-2021-44906"};
+    source_.Add(osv);
     // An upstream (non-distro) record for openssl must never judge a Debian package.
     source_.Add(Advisory("CVE-2023-0008", "OSS-Fuzz", "openssl", {kFrom0}));
   }
@@ -113,12 +120,16 @@ TEST_F(MatcherTest, LanguagePackagesFollowTheirEcosystemsNames) {
       Lang(PackageType::kPypi, "PyPI", "Foo_Bar", "1.5"),   // PEP 503: foo-bar
       Lang(PackageType::kGo, "Go", "stdlib", "1.19.8"),
       Lang(PackageType::kGo, "Go", "example.com/app", "(devel)"),  // cannot be placed
+      Lang(PackageType::kNpm, "npm", "minimist", "1.2.5"),
+      Lang(PackageType::kNpm, "npm", "minimist", "0.0.8"),  // a second copy: the same finding
   };
   auto r = MatchInventory(inv, source_);
   ASSERT_TRUE(r.ok()) << r.status().ToString();
-  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"GHSA-aaaa-bbbb-cccc lodash", "GO-2023-0001 stdlib",
+  EXPECT_EQ(Ids(*r), (std::vector<std::string>{"CVE-2021-44906 minimist",
+                                               "GHSA-aaaa-bbbb-cccc lodash", "GO-2023-0001 stdlib",
                                                "PYSEC-2023-1 Foo_Bar"}));
-  EXPECT_EQ(r->matches[1].fixed_versions, std::vector<std::string>{"1.19.9"});
+  EXPECT_EQ(r->matches[2].fixed_versions, std::vector<std::string>{"1.19.9"});
+  EXPECT_EQ(r->matches[0].packages, (std::vector<size_t>{6, 7}));
 }
 
 TEST_F(MatcherTest, BasicScanningIsOsOnlyAndDevDependenciesAreOptional) {
