@@ -68,8 +68,12 @@ CREATE TABLE findings (
   finding TEXT NOT NULL,
   UNIQUE (repository, image_digest, finding_key)
 );
-CREATE INDEX findings_status_severity ON findings(status, severity_rank, updated);
-CREATE INDEX findings_repository ON findings(repository, status, severity_rank);
+CREATE INDEX findings_status_severity ON findings(status, severity_rank, arn);
+CREATE INDEX findings_repository ON findings(repository, status, severity_rank, arn);
+CREATE INDEX findings_image ON findings(repository, image_digest, status);
+CREATE INDEX findings_score ON findings(coalesce(inspector_score, -1), arn);
+CREATE INDEX findings_last_observed ON findings(last_observed, arn);
+CREATE INDEX findings_first_observed ON findings(first_observed, arn);
 CREATE INDEX findings_vulnerability ON findings(vulnerability_id, status);
 )sql"},
   };

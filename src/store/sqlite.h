@@ -37,6 +37,11 @@ class Statement {
   Result<bool> Step();
   // Runs to completion, ignoring rows.
   Status Run();
+  // Makes the statement ready to run again with new bindings.
+  void Reset() {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
   int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
   std::string ColumnText(int index) const;
