@@ -143,11 +143,12 @@ const Status& GetStatus(const Result<T>& r) {
 #define SURVEYOR_CONCAT_(a, b) SURVEYOR_CONCAT_INNER_(a, b)
 
 // Returns from the enclosing function when `expr` (a Status or Result) is an error.
-#define RETURN_IF_ERROR(expr)                                              \
-  do {                                                                     \
-    auto&& surveyor_value_ = (expr);                                       \
-    if (!::surveyor::internal::GetStatus(surveyor_value_).ok())            \
-      return ::surveyor::internal::GetStatus(surveyor_value_);             \
+// The Status is copied out before the full expression ends, so `RETURN_IF_ERROR(f().status())`
+// is safe although the Result that f() returns is a temporary.
+#define RETURN_IF_ERROR(expr)                                                        \
+  do {                                                                               \
+    ::surveyor::Status surveyor_status_ = ::surveyor::internal::GetStatus((expr));   \
+    if (!surveyor_status_.ok()) return surveyor_status_;                             \
   } while (false)
 
 // `ASSIGN_OR_RETURN(auto x, ResultReturningCall());`

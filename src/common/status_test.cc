@@ -38,6 +38,15 @@ TEST(StatusTest, CarriesCodeMessageAndDomainCode) {
   EXPECT_EQ(s.WithDomainCode("OTHER", true).domain_code(), "OTHER");
 }
 
+Status FromTemporaryResult() {
+  RETURN_IF_ERROR(Half(3).status());  // the Result is a temporary; its Status must outlive it
+  return Status::Ok();
+}
+
+TEST(ResultTest, ReturnIfErrorOnATemporarysStatus) {
+  EXPECT_EQ(FromTemporaryResult().domain_code(), "ODD_NUMBER");
+}
+
 TEST(ResultTest, MacrosPropagate) {
   EXPECT_EQ(*Quarter(8), 2);
   Result<int> r = Quarter(6);  // 6 → 3 → odd

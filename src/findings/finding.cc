@@ -6,7 +6,9 @@
 namespace surveyor::findings {
 namespace {
 
-std::string_view PackageManager(analyze::PackageType t) {
+}  // namespace
+
+std::string_view PackageManagerName(analyze::PackageType t) {
   switch (t) {
     case analyze::PackageType::kDpkg:
     case analyze::PackageType::kApk:
@@ -22,6 +24,8 @@ std::string_view PackageManager(analyze::PackageType t) {
   }
   return "OS";
 }
+
+namespace {
 
 // dpkg "1:2.3-4" → epoch 1, version "2.3", release "4"; rpm "[e:]v-r" likewise.
 void SplitOsVersion(const std::string& full, int& epoch, std::string& version,
@@ -103,7 +107,7 @@ FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory
   for (size_t i : m.packages) {
     const analyze::Package& p = inventory.packages[i];
     Json vp = {{"name", p.name},
-               {"packageManager", PackageManager(p.type)},
+               {"packageManager", PackageManagerName(p.type)},
                {"filePath", p.path},
                {"sourceLayerHash", p.layer_digest}};
     if (analyze::RowFor(p.type).os_package) {
@@ -123,7 +127,7 @@ FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory
                               ? "Upgrade " + p.name + " to " + fixed
                               : "Upgrade " + p.name + " to " + fixed + " or later";
     }
-    if (f.package_manager.empty()) f.package_manager = std::string(PackageManager(p.type));
+    if (f.package_manager.empty()) f.package_manager = std::string(PackageManagerName(p.type));
     packages.push_back(std::move(vp));
   }
   Json cvss = Json::array();

@@ -49,6 +49,9 @@ Json FindingJson(const FindingFacts& facts, const ImageContext& image, const std
                  const std::string& status, TimePoint first_observed, TimePoint last_observed,
                  TimePoint updated);
 
+// Inspector's packageManager name for a package type ("OS", "NODEPKG", "GOBINARY", ...).
+std::string_view PackageManagerName(analyze::PackageType type);
+
 std::string FindingArn(const ImageContext& image, std::string_view key);
 std::string ImageResourceId(const ImageContext& image);
 // "DEBIAN_12", "ALPINE_LINUX_3_17", ... from os-release.

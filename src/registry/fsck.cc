@@ -1,36 +1,11 @@
 #include "registry/fsck.h"
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <filesystem>
 
 #include "registry/gc.h"
 
 namespace surveyor::registry {
 namespace {
-
-Result<Digest> HashFile(const std::string& path, DigestAlgorithm algorithm, uint64_t& size) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return ErrnoStatus(errno, "open " + path);
-  Hasher hasher(algorithm);
-  std::vector<char> buffer(1 << 20);
-  size = 0;
-  for (;;) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      return ErrnoStatus(err, "read " + path);
-    }
-    if (n == 0) break;
-    hasher.Update(buffer.data(), static_cast<size_t>(n));
-    size += static_cast<uint64_t>(n);
-  }
-  ::close(fd);
-  return hasher.Finish();
-}
 
 // Drops a blob from the index: its row and every repository's link. Manifests that reference it
 // stay, and fsck reports them.
@@ -76,7 +51,7 @@ Result<FsckReport> Fsck(store::Database& db, store::BlobStore& blobs, bool repai
       auto d = Digest::Parse(text);
       if (!d.ok()) continue;
       uint64_t actual_size = 0;
-      auto actual = HashFile(blobs.BlobPath(*d), d->algorithm(), actual_size);
+      auto actual = blobs.HashBlob(*d, actual_size);
       FsckIssue issue;
       if (!actual.ok()) {
         issue = {"blob_missing", text, actual.status().message()};

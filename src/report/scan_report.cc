@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "findings/finding.h"
+
 namespace surveyor::report {
 namespace {
 
@@ -31,31 +33,13 @@ std::string AdvisoryUrl(const match::Match& m) {
   return a.references.empty() ? std::string() : a.references.front().url;
 }
 
-// Inspector's packageManager names for our package types.
-std::string_view PackageManager(analyze::PackageType t) {
-  switch (t) {
-    case analyze::PackageType::kDpkg:
-    case analyze::PackageType::kApk:
-    case analyze::PackageType::kRpm: return "OS";
-    case analyze::PackageType::kNpm: return "NODEPKG";
-    case analyze::PackageType::kPypi: return "PYTHONPKG";
-    case analyze::PackageType::kMaven: return "JAR";
-    case analyze::PackageType::kGo: return "GOBINARY";
-    case analyze::PackageType::kCargo: return "CARGO";
-    case analyze::PackageType::kGem: return "GEMSPEC";
-    case analyze::PackageType::kComposer: return "COMPOSER";
-    case analyze::PackageType::kNuget: return "NUGET";
-  }
-  return "OS";
-}
-
 Json MatchJson(const analyze::ImageAnalysis& a, const match::Match& m) {
   Json packages = Json::array();
   for (size_t i : m.packages) {
     const auto& p = a.inventory.packages[i];
     packages.push_back({{"name", p.name},
                         {"version", p.version},
-                        {"packageManager", PackageManager(p.type)},
+                        {"packageManager", findings::PackageManagerName(p.type)},
                         {"filePath", p.path},
                         {"sourceLayerHash", p.layer_digest},
                         {"purl", p.purl},

@@ -122,12 +122,13 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
   return size;
 }
 
-Result<Digest> BlobStore::HashUpload(std::string_view id, DigestAlgorithm algorithm) {
-  const std::string path = UploadPath(id);
+namespace {
+Result<Digest> HashFile(const std::string& path, DigestAlgorithm algorithm, uint64_t& size) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return ErrnoStatus(errno, "open " + path);
   Hasher hasher(algorithm);
   std::vector<char> buffer(1 << 20);
+  size = 0;
   for (;;) {
     const ssize_t n = ::read(fd, buffer.data(), buffer.size());
     if (n < 0) {
@@ -138,9 +139,20 @@ Result<Digest> BlobStore::HashUpload(std::string_view id, DigestAlgorithm algori
     }
     if (n == 0) break;
     hasher.Update(buffer.data(), static_cast<size_t>(n));
+    size += static_cast<uint64_t>(n);
   }
   ::close(fd);
   return hasher.Finish();
+}
+}  // namespace
+
+Result<Digest> BlobStore::HashUpload(std::string_view id, DigestAlgorithm algorithm) {
+  uint64_t size = 0;
+  return HashFile(UploadPath(id), algorithm, size);
+}
+
+Result<Digest> BlobStore::HashBlob(const Digest& digest, uint64_t& size) {
+  return HashFile(BlobPath(digest), digest.algorithm(), size);
 }
 
 Status BlobStore::SyncUpload(std::string_view id) {

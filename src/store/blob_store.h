@@ -44,6 +44,8 @@ class BlobStore {
   // upload is truncated back to its size before the call, so a failed chunk leaves no trace.
   Result<uint64_t> AppendToUpload(std::string_view upload_id, ByteSource& source,
                                   Hasher* hasher, uint64_t max_total);
+  // Hashes a committed blob's file, reporting its size (fsck).
+  Result<Digest> HashBlob(const Digest& digest, uint64_t& size);
   // Hashes the upload's data from the start (after a restart lost the streaming hash state).
   Result<Digest> HashUpload(std::string_view upload_id, DigestAlgorithm algorithm);
   // fsyncs the upload data and renames it to its content address. When a blob with that digest
