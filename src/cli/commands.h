@@ -19,5 +19,6 @@ void RegisterFsckCommand(CLI::App& app, CommandContext& ctx);
 // `surveyor versions compare|affected` (src/cli/versions_command.cc).
 void RegisterVersionsCommand(CLI::App& app, CommandContext& ctx);
 void RegisterAdminCommand(CLI::App& app, CommandContext& ctx);
+void RegisterEventsCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -12,6 +12,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterFsckCommand(app, ctx);
   surveyor::cli::RegisterVersionsCommand(app, ctx);
   surveyor::cli::RegisterAdminCommand(app, ctx);
+  surveyor::cli::RegisterEventsCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
