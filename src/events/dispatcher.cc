@@ -122,7 +122,25 @@ struct Dispatcher::Worker {
   int64_t key = 0;
   std::atomic<bool> stop{false};
   std::thread thread;
+  // Delivered rows are deleted in batches (one fsync per batch, not per event): `cursor` is the
+  // last delivered id, rows up to it are done; `unflushed` of them are still in the table. A kill
+  // before the flush re-delivers at most those (at least once).
+  int64_t cursor = 0;
+  size_t unflushed = 0;
+  std::chrono::steady_clock::time_point first_unflushed;
 };
+
+namespace {
+constexpr size_t kFlushBatch = 256;
+constexpr std::chrono::milliseconds kFlushInterval{50};
+}  // namespace
+
+void Dispatcher::Flush(Worker* w) {
+  if (w->unflushed == 0) return;
+  auto lock = db_.Lock();
+  auto del = db_.Prepare("DELETE FROM events_deliveries WHERE target_key = ? AND id <= ?");
+  if (del.ok() && del->Bind(1, w->key).Bind(2, w->cursor).Run().ok()) w->unflushed = 0;
+}
 
 Dispatcher::Dispatcher(store::Database& db, BusIdentity bus, DispatcherOptions options)
     : db_(db), bus_(std::move(bus)), options_(std::move(options)) {}
@@ -343,10 +361,18 @@ void Dispatcher::WorkerLoop(Worker* w) {
     uint64_t generation;
     {
       std::lock_guard lock(mu_);
-      if (stopping_ || w->stop) return;
+      if (stopping_ || w->stop) {
+        Flush(w);
+        return;
+      }
       generation = work_generation_;
     }
     auto wait = DeliverHead(w);
+    if (w->unflushed > 0 &&
+        (wait.count() > 0 || w->unflushed >= kFlushBatch ||
+         std::chrono::steady_clock::now() - w->first_unflushed >= kFlushInterval)) {
+      Flush(w);
+    }
     if (wait.count() <= 0) continue;
     std::unique_lock lock(mu_);
     work_cv_.wait_for(lock, wait,
@@ -360,9 +386,9 @@ std::chrono::milliseconds Dispatcher::DeliverHead(Worker* w) {
   {
     auto lock = db_.Lock();
     auto s = db_.Prepare("SELECT id, payload, attempts, next_attempt_ms, created_ms, resource FROM "
-                         "events_deliveries WHERE target_key = ? ORDER BY id LIMIT 1");
+                         "events_deliveries WHERE target_key = ? AND id > ? ORDER BY id LIMIT 1");
     if (!s.ok()) return options_.idle_poll;
-    s->Bind(1, w->key);
+    s->Bind(1, w->key).Bind(2, w->cursor);
     auto row = s->Step();
     if (!row.ok() || !*row) return options_.idle_poll;
     id = s->ColumnInt(0);
@@ -380,11 +406,8 @@ std::chrono::milliseconds Dispatcher::DeliverHead(Worker* w) {
   if (!target.ok() || !target->has_value()) return options_.idle_poll;
   Status sent = SendToTarget(db_, **target, payload, options_.senders);
   if (sent.ok()) {
-    {
-      auto lock = db_.Lock();
-      auto del = db_.Prepare("DELETE FROM events_deliveries WHERE id = ?");
-      if (del.ok()) (void)del->Bind(1, id).Run();
-    }
+    w->cursor = id;
+    if (w->unflushed++ == 0) w->first_unflushed = std::chrono::steady_clock::now();
     const double latency = static_cast<double>(NowMs() - created_ms) / 1000.0;
     ++total_delivered_;
     std::lock_guard lock(stats_mu_);

@@ -93,6 +93,8 @@ class Dispatcher {
   void Reconcile();
   // Delivers the head of `key`'s queue if due; returns the time to wait for before trying again.
   std::chrono::milliseconds DeliverHead(Worker* w);
+  // Deletes the rows this worker has delivered but not yet removed.
+  void Flush(Worker* w);
 
   store::Database& db_;
   BusIdentity bus_;

@@ -174,8 +174,18 @@ Result<HttpResult> HttpPost(const std::string& url,
                             const std::vector<std::pair<std::string, std::string>>& headers,
                             const std::string& body, std::chrono::milliseconds timeout) {
   CurlGlobalInit();
-  CURL* curl = curl_easy_init();
+  // One handle per thread, reset before each use: its connection cache keeps connections to a
+  // target alive between deliveries.
+  struct Handle {
+    CURL* curl = curl_easy_init();
+    ~Handle() {
+      if (curl) curl_easy_cleanup(curl);
+    }
+  };
+  thread_local Handle handle;
+  CURL* curl = handle.curl;
   if (!curl) return Internal("curl_easy_init failed");
+  curl_easy_reset(curl);
   curl_slist* list = nullptr;
   for (const auto& [k, v] : headers) list = curl_slist_append(list, (k + ": " + v).c_str());
   list = curl_slist_append(list, "Expect:");
@@ -196,7 +206,6 @@ Result<HttpResult> HttpPost(const std::string& url,
   CURLcode rc = curl_easy_perform(curl);
   if (rc == CURLE_OK) curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &result.status);
   curl_slist_free_all(list);
-  curl_easy_cleanup(curl);
   if (rc != CURLE_OK) return Unavailable(std::string("HTTP POST failed: ") + curl_easy_strerror(rc));
   return result;
 }
