@@ -359,3 +359,65 @@ def test_file_and_command_targets(tmp_path, small_image):
         assert detail == event["detail"]
     finally:
         server.stop()
+
+
+class GarbageServer:
+    """Accepts connections, reads a little, answers bytes that are not HTTP, closes."""
+
+    def __init__(self):
+        import socket
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(16)
+        self.port = self.sock.getsockname()[1]
+        self.hits = 0
+        threading.Thread(target=self.loop, daemon=True).start()
+
+    def loop(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.hits += 1
+            try:
+                conn.recv(65536)
+                conn.sendall(b"\x00\xffgarbage, not a status line\r\n\r\n")
+            except OSError:
+                pass
+            conn.close()
+
+    def close(self):
+        self.sock.close()
+
+
+def test_hanging_and_garbage_targets_delay_only_their_own_queue(tmp_path, small_image, receiver):
+    server = start_server(tmp_path, {"events": {"target_timeout_ms": 2000, "base_backoff_ms": 100,
+                                                "max_backoff_ms": 200, "max_attempts": 1000}})
+    hanging = Receiver()
+    hanging.delay = 30
+    garbage = GarbageServer()
+    try:
+        aws(server, "events", "put-rule", "--name", "pushes", "--event-pattern", PUSH_PATTERN)
+        aws(server, "events", "put-targets", "--rule", "pushes", "--targets", json.dumps([
+            {"Id": "hangs", "Arn": hanging.url, "InputTransformer": json.loads(TRANSFORMER)},
+            {"Id": "garbage", "Arn": f"http://127.0.0.1:{garbage.port}/x",
+             "InputTransformer": json.loads(TRANSFORMER)},
+            {"Id": "good", "Arn": receiver.url, "InputTransformer": json.loads(TRANSFORMER)}]))
+        push(server, small_image, "app", "v0")
+        retag(server, "app", "v0", [f"t{i}" for i in range(5)])
+        start = time.time()
+        want = ['"Pushed app:v0"'] + [f'"Pushed app:t{i}"' for i in range(5)]
+        assert receiver.wait_for(lambda b: b == want, timeout=10), receiver.bodies()
+        assert time.time() - start < 5  # not held up by the 2 s timeouts of the other queues
+        assert garbage.hits >= 1
+        assert hanging.bodies() == []
+        status, _, text = server.request("GET", "/metrics/events")
+        text = text.decode()
+        assert 'surveyor_events_target_delivered_total{rule="pushes",target="good"} 6' in text
+        assert 'surveyor_events_target_delivered_total{rule="pushes",target="garbage"} 0' in text
+        assert 'surveyor_events_target_retrying{rule="pushes",target="garbage"} 1' in text
+    finally:
+        server.stop(timeout=60)
+        hanging.close()
+        garbage.close()
