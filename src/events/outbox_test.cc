@@ -99,6 +99,24 @@ TEST_F(OutboxTest, FindingEventCarriesResourceTypeAndResources) {
   EXPECT_TRUE(s->Matches(*flat));
 }
 
+TEST_F(OutboxTest, ScanEventBuildersUseTheBusIdentity) {
+  bus_.account = "111122223333";
+  bus_.region = "eu-west-1";
+  const std::string arn = "arn:aws:ecr:eu-west-1:111122223333:repository/prod/app";
+  EventEnvelope s = InspectorScanEvent(bus_, "prod/app", "sha256:ab", {"v1"}, {{"CRITICAL", 2}});
+  EXPECT_EQ(s.detail_type, "Inspector2 Scan");
+  EXPECT_EQ(s.resources, std::vector<std::string>{arn});
+  EXPECT_EQ(s.detail["repository-name"], arn);
+  EXPECT_EQ(s.detail["finding-severity-counts"]["TOTAL"], 2);
+  EventEnvelope e = EcrImageScanEvent(bus_, "prod/app", "sha256:ab", {}, {});
+  EXPECT_EQ(e.source, "aws.ecr");
+  EXPECT_EQ(e.detail["repository-name"], "prod/app");
+  EventEnvelope p = ImageActionEvent(bus_, "PUSH", "prod/app", "sha256:ab", "v1");
+  EXPECT_TRUE(p.resources.empty());
+  EXPECT_EQ(p.account, "111122223333");
+  EXPECT_EQ(OrderingKey(p), "repository/prod/app/sha256:ab");
+}
+
 TEST_F(OutboxTest, RulesAndTargetsAreValidatedWithAwsErrors) {
   Rule rule;
   rule.name = "r";
@@ -193,6 +211,51 @@ TEST_F(OutboxTest, FailingTargetBecomesDeadLetterAndReplays) {
   }
   d.Stop();
   EXPECT_EQ(Lines(out), std::vector<std::string>{R"("pushed r:t")"});
+}
+
+// SCENARIOS.md §7: the rule and the input transformer exactly as written there, fed a finding
+// event built by FindingEvent from the AWS sample finding (testdata, tag and repository adapted).
+TEST_F(OutboxTest, Scenario7FindingRuleRendersTheAlert) {
+  std::ifstream in(std::string(SURVEYOR_SOURCE_DIR) +
+                   "/src/events/testdata/finding_critical_prod_my_app.json");
+  ASSERT_TRUE(in.good());
+  Json sample = Json::parse(in);
+  Rule rule;
+  rule.name = "critical";
+  rule.event_pattern =
+      R"({"source":["aws.inspector2"],"detail-type":["Inspector2 Finding"],)"
+      R"("detail":{"severity":["CRITICAL"],"status":["ACTIVE"],"resourceType":["AWS_ECR_CONTAINER_IMAGE"]}})";
+  ASSERT_TRUE(PutRule(*db_, rule).ok());
+  Json target = {{"Id", "alert"}, {"Arn", "arn:surveyor:events:local:file/alerts"}};
+  target["InputTransformer"] = {
+      {"InputPathsMap",
+       {{"repo", "$.detail.resources[0].details.awsEcrContainerImage.repositoryName"},
+        {"tag", "$.detail.resources[0].details.awsEcrContainerImage.imageTags[0]"},
+        {"title", "$.detail.title"},
+        {"severity", "$.detail.severity"}}},
+      {"InputTemplate", R"("Critical vulnerability in <repo>:<tag> - <title>")"}};
+  ASSERT_TRUE(PutTarget(*db_, "critical", target).ok());
+  {
+    // As the findings component would: inside its own transaction.
+    store::Transaction txn(*db_);
+    ASSERT_TRUE(Enqueue(*db_, FindingEvent(bus_, sample["detail"])).ok());
+    Json closed = sample["detail"];
+    closed["status"] = "CLOSED";  // not matched by the rule
+    ASSERT_TRUE(Enqueue(*db_, FindingEvent(bus_, closed)).ok());
+    ASSERT_TRUE(txn.Commit().ok());
+  }
+  DispatcherOptions opts;
+  opts.senders.files["alerts"] = (dir_ / "alerts.jsonl").string();
+  Dispatcher d(*db_, bus_, opts);
+  d.Start();
+  for (int i = 0; i < 300 && Lines(dir_ / "alerts.jsonl").empty(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  d.Stop();
+  EXPECT_EQ(Lines(dir_ / "alerts.jsonl"),
+            std::vector<std::string>{
+                R"("Critical vulnerability in prod-my-app:v1 - CVE-2019-17498 - libssh2")"});
 }
 
 TEST(BackoffTest, DoublesFromTheBaseUpToTheCapWithJitterInTheUpperHalf) {
