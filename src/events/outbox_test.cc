@@ -11,6 +11,7 @@
 #include "events/outbox.h"
 #include "events/rules.h"
 #include "events/schema.h"
+#include "events/senders.h"
 
 namespace surveyor::events {
 namespace {
@@ -256,6 +257,28 @@ TEST_F(OutboxTest, Scenario7FindingRuleRendersTheAlert) {
   EXPECT_EQ(Lines(dir_ / "alerts.jsonl"),
             std::vector<std::string>{
                 R"("Critical vulnerability in prod-my-app:v1 - CVE-2019-17498 - libssh2")"});
+}
+
+// A command that exits without reading its stdin must not kill the server with SIGPIPE; its exit
+// status decides. A command that hangs is killed at the timeout.
+TEST_F(OutboxTest, CommandTargetSurvivesUnreadStdinAndTimesOut) {
+  Target t;
+  t.arn = "arn:surveyor:events:local:command/c";
+  SenderConfig config;
+  config.timeout = std::chrono::milliseconds(500);
+  const std::string big(1 << 20, 'x');  // larger than any pipe buffer
+  config.commands["c"] = "exit 0";
+  EXPECT_TRUE(SendToTarget(*db_, t, big, config).ok());
+  config.commands["c"] = "exit 4";
+  Status s = SendToTarget(*db_, t, big, config);
+  EXPECT_NE(s.message().find("status 4"), std::string::npos) << s.ToString();
+  config.commands["c"] = "sleep 30";
+  const auto start = std::chrono::steady_clock::now();
+  s = SendToTarget(*db_, t, "{}", config);
+  EXPECT_NE(s.message().find("timed out"), std::string::npos) << s.ToString();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  config.commands.clear();
+  EXPECT_EQ(SendToTarget(*db_, t, "{}", config).code(), StatusCode::kFailedPrecondition);
 }
 
 TEST(BackoffTest, DoublesFromTheBaseUpToTheCapWithJitterInTheUpperHalf) {

@@ -81,7 +81,12 @@ Status SendCommand(const std::string& command, const std::string& payload,
   sigset_t none;
   sigemptyset(&none);
   posix_spawnattr_setsigmask(&attr, &none);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK);
+  // The server ignores SIGPIPE; the command gets the default disposition back.
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attr, &defaults);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   const char* argv[] = {"/bin/sh", "-c", command.c_str(), nullptr};
   pid_t pid = 0;
   int rc = posix_spawn(&pid, "/bin/sh", &actions, &attr, const_cast<char**>(argv), environ);
@@ -93,7 +98,16 @@ Status SendCommand(const std::string& command, const std::string& payload,
     return Unavailable("cannot start command: " + std::string(strerror(rc)));
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  // Write the payload without blocking past the deadline.
+  // Write the payload without blocking past the deadline. A command that exits without reading
+  // stdin makes the write fail with EPIPE: SIGPIPE is blocked for this thread meanwhile, and a
+  // signal raised by our write is consumed before unblocking.
+  sigset_t pipe_set, old_mask;
+  sigemptyset(&pipe_set);
+  sigaddset(&pipe_set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
+  sigset_t pending;
+  sigpending(&pending);
+  const bool pipe_was_pending = sigismember(&pending, SIGPIPE) == 1;
   fcntl(in_pipe[1], F_SETFL, O_NONBLOCK);
   size_t written = 0;
   bool timed_out = false;
@@ -114,6 +128,12 @@ Status SendCommand(const std::string& command, const std::string& payload,
     poll(&p, 1, static_cast<int>(std::min<int64_t>(left.count(), 100)));
   }
   close(in_pipe[1]);
+  if (!pipe_was_pending) {
+    const timespec zero{0, 0};
+    while (sigtimedwait(&pipe_set, nullptr, &zero) > 0) {
+    }
+  }
+  pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
   int status = 0;
   while (true) {
     pid_t w = waitpid(pid, &status, WNOHANG);
