@@ -104,6 +104,12 @@ EventEnvelope EcrImageScanEvent(const BusIdentity& bus, const std::string& repos
                      EcrImageScanDetail(repository, digest, tags, severity_counts));
 }
 
+EventEnvelope ScanResourceChangeEvent(const BusIdentity& bus, const std::string& action_type,
+                                      const std::vector<ScanFrequencyChange>& repositories) {
+  return NewEnvelope(bus, "aws.ecr", "ECR Scan Resource Change", {},
+                     EcrScanResourceChangeDetail(action_type, repositories));
+}
+
 EventEnvelope ImageActionEvent(const BusIdentity& bus, const std::string& action,
                                const std::string& repository, const std::string& digest,
                                const std::string& tag) {

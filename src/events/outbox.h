@@ -51,6 +51,9 @@ EventEnvelope InspectorScanEvent(const BusIdentity& bus, const std::string& repo
 EventEnvelope EcrImageScanEvent(const BusIdentity& bus, const std::string& repository,
                                 const std::string& digest, const std::vector<std::string>& tags,
                                 const std::map<std::string, int64_t>& severity_counts);
+// "ECR Scan Resource Change" for repositories (action e.g. SCAN_FREQUENCY_CHANGE).
+EventEnvelope ScanResourceChangeEvent(const BusIdentity& bus, const std::string& action_type,
+                                      const std::vector<ScanFrequencyChange>& repositories);
 // "ECR Image Action" PUSH or DELETE.
 EventEnvelope ImageActionEvent(const BusIdentity& bus, const std::string& action,
                                const std::string& repository, const std::string& digest,

@@ -112,6 +112,11 @@ TEST_F(OutboxTest, ScanEventBuildersUseTheBusIdentity) {
   EventEnvelope e = EcrImageScanEvent(bus_, "prod/app", "sha256:ab", {}, {});
   EXPECT_EQ(e.source, "aws.ecr");
   EXPECT_EQ(e.detail["repository-name"], "prod/app");
+  EventEnvelope c = ScanResourceChangeEvent(
+      bus_, "SCAN_FREQUENCY_CHANGE", {{"prod/app", arn, "CONTINUOUS_SCAN", "SCAN_ON_PUSH"}});
+  EXPECT_EQ(c.detail_type, "ECR Scan Resource Change");
+  EXPECT_EQ(c.detail["repositories"][0]["previous-scan-frequency"], "SCAN_ON_PUSH");
+  EXPECT_EQ(c.detail["scan-type"], "ENHANCED");
   EventEnvelope p = ImageActionEvent(bus_, "PUSH", "prod/app", "sha256:ab", "v1");
   EXPECT_TRUE(p.resources.empty());
   EXPECT_EQ(p.account, "111122223333");
