@@ -121,6 +121,19 @@ def retag(server, repo, src_tag, tags):
         assert status == 201, status
 
 
+def wait_metrics(server, path, lines, timeout=10):
+    """Polls `path` until it contains every line (counters move just after a receiver answers)."""
+    deadline = time.time() + timeout
+    text = ""
+    while time.time() < deadline:
+        status, _, body = server.request("GET", path)
+        text = body.decode()
+        if status == 200 and all(line in text for line in lines):
+            return text
+        time.sleep(0.1)
+    raise AssertionError(f"{path} lacks {lines}:\n{text}")
+
+
 @pytest.fixture
 def receiver():
     r = Receiver()
@@ -163,11 +176,9 @@ def test_push_reaches_webhook_transformed_and_signed(tmp_path, small_image, rece
         push(server, small_image, "prod-my-app", "v3")
         assert receiver.wait_for(lambda b: '"Pushed prod-my-app:v3"' in b)
 
-        status, _, text = server.request("GET", "/metrics/events")
-        assert status == 200
-        assert 'surveyor_events_target_delivered_total{rule="pushes",target="hook"} 2' in text.decode()
-        status, _, text = server.request("GET", "/metrics")
-        assert "surveyor_events_delivered_total 2" in text.decode()
+        wait_metrics(server, "/metrics/events",
+                     ['surveyor_events_target_delivered_total{rule="pushes",target="hook"} 2'])
+        wait_metrics(server, "/metrics", ["surveyor_events_delivered_total 2"])
 
         r = aws(server, "events", "delete-rule", "--name", "pushes", check=False)
         assert r.returncode != 0 and "ValidationException" in r.stderr  # still has targets
@@ -412,11 +423,10 @@ def test_hanging_and_garbage_targets_delay_only_their_own_queue(tmp_path, small_
         assert time.time() - start < 5  # not held up by the 2 s timeouts of the other queues
         assert garbage.hits >= 1
         assert hanging.bodies() == []
-        status, _, text = server.request("GET", "/metrics/events")
-        text = text.decode()
-        assert 'surveyor_events_target_delivered_total{rule="pushes",target="good"} 6' in text
-        assert 'surveyor_events_target_delivered_total{rule="pushes",target="garbage"} 0' in text
-        assert 'surveyor_events_target_retrying{rule="pushes",target="garbage"} 1' in text
+        wait_metrics(server, "/metrics/events", [
+            'surveyor_events_target_delivered_total{rule="pushes",target="good"} 6',
+            'surveyor_events_target_delivered_total{rule="pushes",target="garbage"} 0',
+            'surveyor_events_target_retrying{rule="pushes",target="garbage"} 1'])
     finally:
         server.stop(timeout=60)
         hanging.close()
