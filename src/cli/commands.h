@@ -26,5 +26,6 @@ void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 
 void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
 void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx);  // findings list|aggregate, wait
+void RegisterEventsCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -32,6 +32,18 @@ Status ReadString(const YAML::Node& node, const std::string& key, std::string& o
   return Status::Ok();
 }
 
+Status ReadStringMap(const YAML::Node& node, const std::string& key,
+                     std::map<std::string, std::string>& out) {
+  if (!node.IsMap()) return InvalidArgument("config key '" + key + "' must be a mapping");
+  for (const auto& item : node) {
+    if (!item.first.IsScalar() || !item.second.IsScalar()) {
+      return InvalidArgument("config key '" + key + "' must map names to strings");
+    }
+    out[item.first.Scalar()] = item.second.Scalar();
+  }
+  return Status::Ok();
+}
+
 Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeConfig& c) {
   if (!section.IsMap()) return InvalidArgument("config section '" + prefix + "' must be a mapping");
   for (const auto& item : section) {
@@ -64,8 +76,21 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "http.io_timeout_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.io_timeout_seconds));
     else if (full == "http.shutdown_grace_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.shutdown_grace_seconds));
+    else if (full == "events.account_id") RETURN_IF_ERROR(ReadString(v, full, c.events_account_id));
+    else if (full == "events.region") RETURN_IF_ERROR(ReadString(v, full, c.events_region));
+    else if (full == "events.max_attempts") RETURN_IF_ERROR(ReadUint(v, full, c.events_max_attempts));
+    else if (full == "events.base_backoff_ms")
+      RETURN_IF_ERROR(ReadUint(v, full, c.events_base_backoff_ms));
+    else if (full == "events.max_backoff_ms")
+      RETURN_IF_ERROR(ReadUint(v, full, c.events_max_backoff_ms));
+    else if (full == "events.target_timeout_ms")
+      RETURN_IF_ERROR(ReadUint(v, full, c.events_target_timeout_ms));
+    else if (full == "events.command_targets")
+      RETURN_IF_ERROR(ReadStringMap(v, full, c.events_command_targets));
+    else if (full == "events.file_targets")
+      RETURN_IF_ERROR(ReadStringMap(v, full, c.events_file_targets));
     else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc" ||
-                                  key == "scan"))
+                                key == "scan" || key == "events"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "common/status.h"
@@ -38,6 +39,19 @@ struct ServeConfig {
   uint64_t idle_timeout_seconds = 60;
   uint64_t io_timeout_seconds = 60;
   uint64_t shutdown_grace_seconds = 20;
+
+  // events (EventBridge-style rules and their targets)
+  std::string events_account_id = "123456789012";  // `account` of every event
+  std::string events_region = "us-east-1";         // `region` of every event
+  uint64_t events_max_attempts = 8;                // then a delivery becomes a dead letter
+  uint64_t events_base_backoff_ms = 500;           // first retry delay, doubled per attempt
+  uint64_t events_max_backoff_ms = 300000;         // retry delay cap (jitter: 50-100%)
+  uint64_t events_target_timeout_ms = 5000;        // per delivery attempt (HTTP, command)
+  // Local targets, named so that API callers cannot choose what runs or where it writes:
+  // arn:surveyor:events:local:command/<name> runs `/bin/sh -c <value>` with the event on stdin;
+  // arn:surveyor:events:local:file/<name> appends one JSON line per event to the file <value>.
+  std::map<std::string, std::string> events_command_targets;
+  std::map<std::string, std::string> events_file_targets;
 };
 
 // Reads a YAML file over `config`; unknown keys are errors, so typos do not pass silently.

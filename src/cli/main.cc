@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterSbomCommand(app, ctx);
   surveyor::cli::RegisterScanCommand(app, ctx);
   surveyor::cli::RegisterFindingsCommand(app, ctx);
+  surveyor::cli::RegisterEventsCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -8,10 +8,13 @@
 #include <thread>
 #include <iostream>
 
+#include "api/events/routes.h"
 #include "api/oci/routes.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "common/log.h"
+#include "events/dispatcher.h"
+#include "events/registry_observer.h"
 #include "http/server.h"
 #include "registry/registry.h"
 #include "cli/storage.h"
@@ -91,8 +94,30 @@ int RunServe(const ServeFlags& flags) {
                                               scan_options);
     registry.AddObserver(scanner.get());
   }
+  // Events: registry pushes and deletions go to the outbox; the dispatcher delivers them.
+  events::BusIdentity bus{config.events_account_id, config.events_region, &SystemClock::Default()};
+  events::RegistryEventObserver event_observer(db, bus);
+  registry.AddObserver(&event_observer);
+  events::DispatcherOptions dispatch_options;
+  dispatch_options.max_attempts = static_cast<int>(std::max<uint64_t>(1, config.events_max_attempts));
+  dispatch_options.base_backoff = std::chrono::milliseconds(config.events_base_backoff_ms);
+  dispatch_options.max_backoff = std::chrono::milliseconds(config.events_max_backoff_ms);
+  dispatch_options.senders.timeout = std::chrono::milliseconds(config.events_target_timeout_ms);
+  dispatch_options.senders.commands = config.events_command_targets;
+  dispatch_options.senders.files = config.events_file_targets;
+  events::Dispatcher dispatcher(db, bus, dispatch_options);
+  api::events::Context events_context{db, bus, &dispatcher,
+                                      std::chrono::milliseconds(config.events_target_timeout_ms)};
 
   http::Metrics metrics;
+  metrics.AddCounter("surveyor_events_delivered_total", "Event deliveries that succeeded.",
+                     [&] { return static_cast<double>(dispatcher.TotalDelivered()); });
+  metrics.AddCounter("surveyor_events_failed_total", "Event delivery attempts that failed.",
+                     [&] { return static_cast<double>(dispatcher.TotalFailed()); });
+  metrics.AddCounter("surveyor_events_dead_lettered_total", "Event deliveries given up on.",
+                     [&] { return static_cast<double>(dispatcher.TotalDeadLettered()); });
+  metrics.AddGauge("surveyor_events_retrying", "Target queues waiting to retry their head.",
+                   [&] { return static_cast<double>(dispatcher.Retrying()); });
   metrics.AddGauge("surveyor_registry_active_uploads", "Blob uploads in progress.",
                    [&] { return static_cast<double>(registry.ActiveUploads()); });
   metrics.AddGauge("surveyor_registry_storage_bytes", "Bytes of committed blobs.", [&] {
@@ -112,6 +137,11 @@ int RunServe(const ServeFlags& flags) {
     return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4");
   });
   api::oci::AddRoutes(router, registry);
+  api::events::AddRoutes(router, events_context);
+  // Per-target series (labels rule and target); the totals are on /metrics.
+  router.AddExact("events_metrics", http::Method::kGet, "/metrics/events", [&](http::Request&) {
+    return http::Response::Text(200, dispatcher.RenderTargetMetrics(), "text/plain; version=0.0.4");
+  });
 
   // Signals are taken synchronously by this thread; every other thread inherits the mask.
   sigset_t signals;
@@ -133,6 +163,7 @@ int RunServe(const ServeFlags& flags) {
       return 1;
     }
   }
+  dispatcher.Start();
   std::printf("surveyor listening on http://%s:%u (data in %s)\n", server_options.host.c_str(),
               *port, config.data_dir.c_str());
   std::fflush(stdout);
@@ -178,6 +209,7 @@ int RunServe(const ServeFlags& flags) {
   log::Info("shutting down", {{"signal", sig}});
   server.Stop();
   if (scanner) scanner->Stop();
+  dispatcher.Stop();
   (void)registry.FlushPullTimes();
   log::Info("stopped");
   return 0;

@@ -2,6 +2,7 @@
 
 #include "common/fs.h"
 #include "findings/store.h"
+#include "events/schema.h"
 #include "registry/schema.h"
 #include "scan/service.h"
 
@@ -16,6 +17,7 @@ Result<Storage> OpenStorage(const std::string& data_dir) {
   RETURN_IF_ERROR(registry::Migrate(*storage.db));
   RETURN_IF_ERROR(findings::Migrate(*storage.db));
   RETURN_IF_ERROR(scan::Migrate(*storage.db));
+  RETURN_IF_ERROR(events::Migrate(*storage.db));
   storage.blobs = std::make_unique<store::BlobStore>(data_dir, fs);
   RETURN_IF_ERROR(storage.blobs->Init());
   return storage;

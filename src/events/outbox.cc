@@ -1,0 +1,120 @@
+#include "events/outbox.h"
+
+#include <openssl/rand.h>
+
+#include <chrono>
+#include <random>
+
+namespace surveyor::events {
+namespace {
+
+std::array<uint8_t, 16> RandomBytes() {
+  std::array<uint8_t, 16> bytes{};
+  if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
+    std::random_device rd;
+    for (auto& b : bytes) b = static_cast<uint8_t>(rd());
+  }
+  return bytes;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+EventEnvelope NewEnvelope(const BusIdentity& bus, std::string source, std::string detail_type,
+                          std::vector<std::string> resources, Json detail) {
+  EventEnvelope e;
+  e.id = FormatEventId(RandomBytes());
+  e.source = std::move(source);
+  e.detail_type = std::move(detail_type);
+  e.time = bus.clock->Now();
+  e.region = bus.region;
+  e.account = bus.account;
+  e.resources = std::move(resources);
+  e.detail = std::move(detail);
+  return e;
+}
+
+std::string RepositoryArn(const BusIdentity& bus, const std::string& repository) {
+  return "arn:aws:ecr:" + bus.region + ":" + bus.account + ":repository/" + repository;
+}
+
+std::string OrderingKey(const EventEnvelope& event) {
+  if (!event.resources.empty()) return event.resources.front();
+  if (event.detail.is_object()) {
+    auto repo = GetString(event.detail, "repository-name");
+    if (repo) {
+      auto digest = GetString(event.detail, "image-digest");
+      return "repository/" + *repo + (digest ? "/" + *digest : "");
+    }
+  }
+  return event.detail_type;
+}
+
+Status Enqueue(store::Database& db, const EventEnvelope& event) {
+  RETURN_IF_ERROR(ValidateEnvelope(event));
+  auto lock = db.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO events_outbox (resource, body, created_ms) "
+                                         "VALUES (?, ?, ?)"));
+  stmt.Bind(1, OrderingKey(event)).Bind(2, DumpJson(BuildEvent(event))).Bind(3, NowMs());
+  return stmt.Run();
+}
+
+Status EnqueueNow(store::Database& db, const EventEnvelope& event) {
+  store::Transaction txn(db);
+  RETURN_IF_ERROR(txn.begin_status());
+  RETURN_IF_ERROR(Enqueue(db, event));
+  return txn.Commit();
+}
+
+EventEnvelope FindingEvent(const BusIdentity& bus, Json finding) {
+  if (!finding.is_object()) finding = Json::object();
+  std::vector<std::string> resources;
+  std::string resource_type = "AWS_ECR_CONTAINER_IMAGE";
+  if (const Json* rs = GetArray(finding, "resources")) {
+    for (const auto& r : *rs) {
+      if (!r.is_object()) continue;
+      if (auto id = GetString(r, "id")) resources.push_back(*id);
+    }
+    if (!rs->empty() && rs->front().is_object()) {
+      if (auto t = GetString(rs->front(), "type")) resource_type = *t;
+    }
+  }
+  finding["resourceType"] = resource_type;
+  return NewEnvelope(bus, "aws.inspector2", "Inspector2 Finding", std::move(resources),
+                     std::move(finding));
+}
+
+EventEnvelope InspectorScanEvent(const BusIdentity& bus, const std::string& repository,
+                                 const std::string& digest, const std::vector<std::string>& tags,
+                                 const std::map<std::string, int64_t>& severity_counts) {
+  const std::string arn = RepositoryArn(bus, repository);
+  return NewEnvelope(bus, "aws.inspector2", "Inspector2 Scan", {arn},
+                     Inspector2ScanDetail(arn, digest, tags, severity_counts));
+}
+
+EventEnvelope EcrImageScanEvent(const BusIdentity& bus, const std::string& repository,
+                                const std::string& digest, const std::vector<std::string>& tags,
+                                const std::map<std::string, int64_t>& severity_counts) {
+  return NewEnvelope(bus, "aws.ecr", "ECR Image Scan", {RepositoryArn(bus, repository)},
+                     EcrImageScanDetail(repository, digest, tags, severity_counts));
+}
+
+EventEnvelope ScanResourceChangeEvent(const BusIdentity& bus, const std::string& action_type,
+                                      const std::vector<ScanFrequencyChange>& repositories) {
+  return NewEnvelope(bus, "aws.ecr", "ECR Scan Resource Change", {},
+                     EcrScanResourceChangeDetail(action_type, repositories));
+}
+
+EventEnvelope ImageActionEvent(const BusIdentity& bus, const std::string& action,
+                               const std::string& repository, const std::string& digest,
+                               const std::string& tag) {
+  return NewEnvelope(bus, "aws.ecr", "ECR Image Action", {},
+                     EcrImageActionDetail(action, repository, digest, tag));
+}
+
+}  // namespace surveyor::events
