@@ -7,6 +7,12 @@ int main(int argc, char** argv) {
   CLI::App app{"Surveyor: a self-hosted container registry with continuous vulnerability scanning"};
   app.require_subcommand(1);
   surveyor::cli::CommandContext ctx;
+  surveyor::cli::RegisterServeCommand(app, ctx);
+  surveyor::cli::RegisterGcCommand(app, ctx);
+  surveyor::cli::RegisterFsckCommand(app, ctx);
+  surveyor::cli::RegisterVersionsCommand(app, ctx);
+  surveyor::cli::RegisterAdminCommand(app, ctx);
+  surveyor::cli::RegisterDbCommand(app, ctx);
   surveyor::cli::RegisterSbomCommand(app, ctx);
   try {
     app.parse(argc, argv);

@@ -37,6 +37,14 @@ std::optional<std::string_view> Headers::Get(std::string_view name) const {
   return std::nullopt;
 }
 
+std::vector<std::string_view> Headers::GetAll(std::string_view name) const {
+  std::vector<std::string_view> out;
+  for (const auto& [k, v] : entries_) {
+    if (IEquals(k, name)) out.emplace_back(v);
+  }
+  return out;
+}
+
 void Headers::Add(std::string name, std::string value) {
   entries_.emplace_back(std::move(name), std::move(value));
 }

@@ -23,6 +23,8 @@ class Headers {
  public:
   // Case-insensitive lookup of the first value.
   std::optional<std::string_view> Get(std::string_view name) const;
+  // Every value of `name`, in order (repeated headers such as Accept).
+  std::vector<std::string_view> GetAll(std::string_view name) const;
   void Add(std::string name, std::string value);
   // Replaces every value of `name`.
   void Set(std::string name, std::string value);

@@ -222,6 +222,26 @@ std::string NewRequestId() {
   return buf;
 }
 
+// After answering a request whose body we did not read (a refused upload, say), stop sending and
+// discard what the client still sends for a little while, so that it gets to read our response
+// instead of a connection reset. Bounded in time and bytes.
+void LingeringClose(int fd) {
+  ::shutdown(fd, SHUT_WR);
+  const auto until = Clock::now() + std::chrono::seconds(2);
+  char sink[65536];
+  uint64_t discarded = 0;
+  while (discarded < (uint64_t{64} << 20)) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(until - Clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) break;
+    const ssize_t n = ::recv(fd, sink, sizeof sink, 0);
+    if (n <= 0) break;
+    discarded += static_cast<uint64_t>(n);
+  }
+}
+
 }  // namespace
 
 struct Server::Impl {
@@ -371,7 +391,10 @@ bool Server::Impl::WriteResponse(FdStream& stream, const Request& req, Response&
 
 void Server::Impl::Serve(int fd, std::string remote) {
   FdStream stream(fd);
-  beast::flat_buffer buffer(options.max_header_bytes + 4096);
+  // Capacity must be reserved up front: Beast sizes each read by the free capacity, so a
+  // buffer that starts empty would read the body a few hundred bytes at a time.
+  beast::flat_buffer buffer(std::max<size_t>(options.max_header_bytes + 4096, 256 * 1024));
+  buffer.reserve(256 * 1024);
   for (;;) {
     Parser parser;
     parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
@@ -385,7 +408,6 @@ void Server::Impl::Serve(int fd, std::string remote) {
     SetIdle(fd, false);
     if (ec) {
       int status = 0;
-      log::Warn("bad request header", {{"error", ec.message()}});
       if (ec == bhttp::error::header_limit) {
         status = 431;
       } else if (ec.category() == bhttp::make_error_code(bhttp::error::bad_target).category() &&
@@ -393,6 +415,7 @@ void Server::Impl::Serve(int fd, std::string remote) {
         status = 400;
       }
       if (status != 0) {
+        log::Debug("bad request header", {{"error", ec.message()}, {"remote", remote}});
         const std::string msg = "HTTP/1.1 " + std::to_string(status) + " " +
                                 std::string(StatusReason(status)) +
                                 "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
@@ -453,7 +476,10 @@ void Server::Impl::Serve(int fd, std::string remote) {
                           {"out", bytes_out},
                           {"ms", static_cast<int64_t>(seconds * 1000)},
                           {"remote", remote}});
-    if (!written || !keep_alive) break;
+    if (!written || !keep_alive) {
+      if (written && !body.done() && !body.failed()) LingeringClose(fd);
+      break;
+    }
   }
   ::shutdown(fd, SHUT_RDWR);
   ::close(fd);

@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <filesystem>
 
 namespace surveyor::registry {
 namespace {
@@ -94,8 +95,7 @@ Result<bool> Registry::BlobLinked(int64_t repo_id, const Digest& digest) {
 }
 
 Status Registry::LinkBlob(int64_t repo_id, const Digest& digest, uint64_t size) {
-  store::Transaction tx(db_);
-  RETURN_IF_ERROR(tx.begin_status());
+  auto lock = db_.Lock();
   const int64_t now = Millis(clock_.Now());
   {
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO blobs(digest, size, created_at) VALUES "
@@ -103,13 +103,12 @@ Status Registry::LinkBlob(int64_t repo_id, const Digest& digest, uint64_t size) 
     stmt.Bind(1, digest.ToString()).Bind(2, static_cast<int64_t>(size)).Bind(3, now);
     RETURN_IF_ERROR(stmt.Run());
   }
-  {
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO repository_blobs(repository_id, digest, "
-                                            "created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"));
-    stmt.Bind(1, repo_id).Bind(2, digest.ToString()).Bind(3, now);
-    RETURN_IF_ERROR(stmt.Run());
-  }
-  return tx.Commit();
+  // A fresh link (or a refreshed one) restarts the garbage-collection grace period.
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO repository_blobs(repository_id, digest, "
+                                          "created_at) VALUES (?, ?, ?) ON CONFLICT DO UPDATE "
+                                          "SET created_at = excluded.created_at"));
+  stmt.Bind(1, repo_id).Bind(2, digest.ToString()).Bind(3, now);
+  return stmt.Run();
 }
 
 Result<BlobInfo> Registry::StatBlob(std::string_view repository, const Digest& digest) {
@@ -150,30 +149,15 @@ void Registry::DropSession(std::string_view id) {
 }
 
 size_t Registry::ActiveUploads() {
-  auto lock = db_.Lock();
-  auto stmt = db_.Prepare("SELECT count(*) FROM uploads");
-  if (!stmt.ok()) return 0;
-  auto row = stmt->Step();
-  return row.ok() && *row ? static_cast<size_t>(stmt->ColumnInt(0)) : 0;
+  auto ids = blobs_.ListUploads();
+  return ids.ok() ? ids->size() : 0;
 }
 
 Result<UploadState> Registry::StartUpload(std::string_view repository) {
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
   (void)repo_id;
   const std::string id = NewUploadId();
-  RETURN_IF_ERROR(blobs_.CreateUpload(id));
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("INSERT INTO uploads(id, repository, created_at, "
-                                            "updated_at) VALUES (?, ?, ?, ?)"));
-    const int64_t now = Millis(clock_.Now());
-    stmt.Bind(1, id).Bind(2, repository).Bind(3, now).Bind(4, now);
-    Status s = stmt.Run();
-    if (!s.ok()) {
-      (void)blobs_.DeleteUpload(id);
-      return s;
-    }
-  }
+  RETURN_IF_ERROR(blobs_.CreateUpload(id, repository));
   auto session = Session(id);
   session->hasher.emplace(DigestAlgorithm::kSha256);
   return UploadState{id, std::string(repository), 0};
@@ -182,13 +166,8 @@ Result<UploadState> Registry::StartUpload(std::string_view repository) {
 Result<UploadState> Registry::GetUpload(std::string_view repository, std::string_view id) {
   RETURN_IF_ERROR(oci::ValidateRepositoryName(repository));
   if (!IsUploadId(id)) return UploadUnknown();
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT 1 FROM uploads WHERE id = ? AND repository = ?"));
-    stmt.Bind(1, id).Bind(2, repository);
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) return UploadUnknown();
-  }
+  ASSIGN_OR_RETURN(std::string owner, blobs_.UploadRepository(id));
+  if (owner != repository) return UploadUnknown();
   ASSIGN_OR_RETURN(uint64_t size, blobs_.UploadSize(id));
   return UploadState{std::string(id), std::string(repository), size};
 }
@@ -223,12 +202,6 @@ Result<UploadState> Registry::AppendUpload(std::string_view repository, std::str
     return InvalidArgument("chunk length does not match Content-Range", "SIZE_INVALID");
   }
   if (hashing) session->hashed = *new_size;
-  {
-    auto db_lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("UPDATE uploads SET updated_at = ? WHERE id = ?"));
-    stmt.Bind(1, Millis(clock_.Now())).Bind(2, id);
-    RETURN_IF_ERROR(stmt.Run());
-  }
   state.size = *new_size;
   return state;
 }
@@ -254,14 +227,17 @@ Result<BlobInfo> Registry::CompleteUpload(std::string_view repository, std::stri
                                digest.ToString() + "; the upload was discarded",
                            "DIGEST_INVALID");
   }
-  RETURN_IF_ERROR(blobs_.CommitUpload(id, digest));
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
-  RETURN_IF_ERROR(LinkBlob(repo_id, digest, state.size));
+  RETURN_IF_ERROR(blobs_.SyncUpload(id));
   {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM uploads WHERE id = ?"));
-    stmt.Bind(1, id);
-    RETURN_IF_ERROR(stmt.Run());
+    // Publishing the file and recording it happen under one write transaction, which garbage
+    // collection also holds while it moves dead blobs away: a blob is never published into the
+    // hands of a collector that has already judged it dead.
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    RETURN_IF_ERROR(blobs_.PublishUpload(id, digest));
+    RETURN_IF_ERROR(LinkBlob(repo_id, digest, state.size));
+    RETURN_IF_ERROR(tx.Commit());
   }
   DropSession(id);
   return BlobInfo{digest, state.size, blobs_.BlobPath(digest)};
@@ -269,14 +245,24 @@ Result<BlobInfo> Registry::CompleteUpload(std::string_view repository, std::stri
 
 Status Registry::CancelUpload(std::string_view repository, std::string_view id) {
   ASSIGN_OR_RETURN(UploadState state, GetUpload(repository, id));
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM uploads WHERE id = ?"));
-    stmt.Bind(1, state.id);
-    RETURN_IF_ERROR(stmt.Run());
-  }
-  DropSession(id);
+  DropSession(state.id);
   return blobs_.DeleteUpload(id);
+}
+
+Result<size_t> Registry::PurgeStaleUploads(std::chrono::seconds max_idle) {
+  ASSIGN_OR_RETURN(auto ids, blobs_.ListUploads());
+  size_t purged = 0;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  for (const auto& id : ids) {
+    std::error_code ec;
+    auto mtime = std::filesystem::last_write_time(blobs_.UploadPath(id), ec);
+    if (ec) mtime = std::filesystem::last_write_time(blobs_.UploadPath(id) + ".repo", ec);
+    if (ec || now - mtime < max_idle) continue;
+    std::lock_guard lock(Session(id)->mu);
+    if (blobs_.DeleteUpload(id).ok()) ++purged;
+    DropSession(id);
+  }
+  return purged;
 }
 
 Result<bool> Registry::MountBlob(std::string_view repository, std::string_view from,
@@ -289,7 +275,13 @@ Result<bool> Registry::MountBlob(std::string_view repository, std::string_view f
   auto size = blobs_.BlobSize(digest);
   if (!size.ok()) return false;
   ASSIGN_OR_RETURN(int64_t repo_id, FindOrCreateRepository(repository));
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  // Re-checked inside the transaction: the source may have lost the blob meanwhile.
+  ASSIGN_OR_RETURN(bool still_linked, BlobLinked(*from_id, digest));
+  if (!still_linked || !blobs_.Exists(digest)) return false;
   RETURN_IF_ERROR(LinkBlob(repo_id, digest, *size));
+  RETURN_IF_ERROR(tx.Commit());
   return true;
 }
 
@@ -402,6 +394,9 @@ Result<PutManifestResult> Registry::PutManifest(std::string_view repository,
     RETURN_IF_ERROR(stmt.Run());
   }
   RETURN_IF_ERROR(tx.Commit());
+  for (Observer* o : observers_) {
+    o->OnManifestPushed(repository, digest, ref.is_digest() ? "" : ref.tag(), manifest.media_type);
+  }
   PutManifestResult result{digest, std::nullopt};
   if (manifest.subject) result.subject = manifest.subject->digest;
   return result;
@@ -463,19 +458,22 @@ Status Registry::DeleteManifest(std::string_view repository, std::string_view re
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   if (!ref.is_digest()) {
+    ASSIGN_OR_RETURN(Digest target, ResolveReference(repo_id, ref));
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM tags WHERE repository_id = ? AND name = ?"));
     stmt.Bind(1, repo_id).Bind(2, ref.tag());
     RETURN_IF_ERROR(stmt.Run());
-    if (db_.Changes() == 0) return NotFound("manifest unknown: no tag '" + ref.tag() + "'",
-                                            "MANIFEST_UNKNOWN");
-    return tx.Commit();
+    RETURN_IF_ERROR(tx.Commit());
+    for (Observer* o : observers_) o->OnTagDeleted(repository, ref.tag(), target);
+    return Status::Ok();
   }
   ASSIGN_OR_RETURN(auto stmt,
                    db_.Prepare("DELETE FROM manifests WHERE repository_id = ? AND digest = ?"));
   stmt.Bind(1, repo_id).Bind(2, ref.digest().ToString());
   RETURN_IF_ERROR(stmt.Run());
   if (db_.Changes() == 0) return NotFound("manifest unknown", "MANIFEST_UNKNOWN");
-  return tx.Commit();
+  RETURN_IF_ERROR(tx.Commit());
+  for (Observer* o : observers_) o->OnManifestDeleted(repository, ref.digest());
+  return Status::Ok();
 }
 
 namespace {

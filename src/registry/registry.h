@@ -68,6 +68,21 @@ struct ChunkRange {
   uint64_t end = 0;
 };
 
+// Hears about changes to images, after they are committed. Called on the thread that made the
+// change; implementations must be quick (enqueue work, do not do it) and thread-safe.
+class Observer {
+ public:
+  virtual ~Observer() = default;
+  // A manifest was stored and, when `tag` is non-empty, tagged.
+  virtual void OnManifestPushed(std::string_view repository, const Digest& digest,
+                                std::string_view tag, std::string_view media_type) = 0;
+  // A manifest was deleted (with all its tags).
+  virtual void OnManifestDeleted(std::string_view repository, const Digest& digest) = 0;
+  // A tag was removed from a manifest that stays.
+  virtual void OnTagDeleted(std::string_view repository, std::string_view tag,
+                            const Digest& digest) = 0;
+};
+
 class Registry {
  public:
   Registry(store::Database& db, store::BlobStore& blobs, const Clock& clock, Options options);
@@ -109,6 +124,9 @@ class Registry {
   Result<Json> Referrers(std::string_view repository, const Digest& digest,
                          std::string_view artifact_type);
 
+  // Cancels upload sessions that have received nothing for `max_idle`; returns how many.
+  Result<size_t> PurgeStaleUploads(std::chrono::seconds max_idle);
+
   // Writes pending pull times. Called periodically and at shutdown.
   Status FlushPullTimes();
 
@@ -117,6 +135,9 @@ class Registry {
   size_t ActiveUploads();
 
   const Options& options() const { return options_; }
+
+  // Adds an observer; call before serving. Observers must outlive the registry.
+  void AddObserver(Observer* observer) { observers_.push_back(observer); }
 
  private:
   struct UploadSession;
@@ -128,6 +149,7 @@ class Registry {
   void DropSession(std::string_view id);
   Result<Digest> ResolveReference(int64_t repo_id, const oci::Reference& ref);
 
+  std::vector<Observer*> observers_;
   store::Database& db_;
   store::BlobStore& blobs_;
   const Clock& clock_;

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <stdlib.h>
 
-#include "store/schema.h"
+#include <filesystem>
+
+#include "registry/schema.h"
 
 namespace surveyor::registry {
 namespace {
@@ -17,9 +19,10 @@ class RegistryTest : public ::testing::Test {
   }
   void Open() {
     registry_.reset();
-    auto db = store::OpenMetadata(dir_ + "/metadata.db");
+    auto db = store::Database::Open(dir_ + "/metadata.db");
     ASSERT_TRUE(db.ok()) << db.status().ToString();
     db_ = std::move(*db);
+    ASSERT_TRUE(Migrate(*db_).ok());
     blobs_ = std::make_unique<store::BlobStore>(dir_, PosixFileSystem::Default());
     ASSERT_TRUE(blobs_->Init().ok());
     registry_ = std::make_unique<Registry>(*db_, *blobs_, clock_, Options{});
@@ -53,6 +56,10 @@ class RegistryTest : public ::testing::Test {
   std::unique_ptr<store::BlobStore> blobs_;
   std::unique_ptr<Registry> registry_;
 };
+
+TEST_F(RegistryTest, SchemaIsCurrent) {
+  EXPECT_EQ(db_->SchemaVersion("registry"), Migrations().back().version);
+}
 
 TEST_F(RegistryTest, ChunkedUploadInOrderAndGaps) {
   auto up = registry_->StartUpload("team/app");
@@ -107,6 +114,19 @@ TEST_F(RegistryTest, UploadSurvivesRestart) {
   StringSource none("");
   EXPECT_TRUE(
       registry_->CompleteUpload("app", up->id, ComputeDigest("first-second"), none).ok());
+}
+
+TEST_F(RegistryTest, StaleUploadsArePurged) {
+  auto old_upload = registry_->StartUpload("app");
+  auto fresh = registry_->StartUpload("app");
+  // Age the first session by an hour.
+  const auto past = std::filesystem::file_time_type::clock::now() - std::chrono::hours(1);
+  std::filesystem::last_write_time(blobs_->UploadPath(old_upload->id), past);
+  EXPECT_EQ(*registry_->PurgeStaleUploads(std::chrono::minutes(30)), 1u);
+  EXPECT_EQ(registry_->GetUpload("app", old_upload->id).status().domain_code(),
+            "BLOB_UPLOAD_UNKNOWN");
+  EXPECT_TRUE(registry_->GetUpload("app", fresh->id).ok());
+  EXPECT_EQ(registry_->ActiveUploads(), 1u);
 }
 
 TEST_F(RegistryTest, BlobVisibleOnlyWhereUploadedOrMounted) {
@@ -212,6 +232,37 @@ TEST_F(RegistryTest, ReferrersWithArtifactTypeFilter) {
   EXPECT_EQ((*sigs)["manifests"][0]["digest"], sig->digest.ToString());
   EXPECT_EQ((*sigs)["manifests"][0]["annotations"]["k"], "v");
   EXPECT_EQ((*registry_->Referrers("unknown", subject->digest, ""))["manifests"].size(), 0u);
+}
+
+class RecordingObserver final : public Observer {
+ public:
+  void OnManifestPushed(std::string_view repo, const Digest& d, std::string_view tag,
+                        std::string_view) override {
+    events.push_back("push " + std::string(repo) + " " + d.ToString() + " " + std::string(tag));
+  }
+  void OnManifestDeleted(std::string_view repo, const Digest& d) override {
+    events.push_back("delete " + std::string(repo) + " " + d.ToString());
+  }
+  void OnTagDeleted(std::string_view repo, std::string_view tag, const Digest& d) override {
+    events.push_back("untag " + std::string(repo) + " " + std::string(tag) + " " + d.ToString());
+  }
+  std::vector<std::string> events;
+};
+
+TEST_F(RegistryTest, ObserversHearCommittedChanges) {
+  RecordingObserver observer;
+  registry_->AddObserver(&observer);
+  const Digest config = Upload("app", "{}");
+  const Digest layer = Upload("app", "layer");
+  const std::string m = ImageManifest(config, layer);
+  const std::string d = ComputeDigest(m).ToString();
+  ASSERT_TRUE(registry_->PutManifest("app", "v1", "", m).ok());
+  ASSERT_FALSE(registry_->PutManifest("app", "v2", "", "{").ok());  // refused: not heard
+  ASSERT_TRUE(registry_->DeleteManifest("app", "v1").ok());
+  ASSERT_TRUE(registry_->DeleteManifest("app", d).ok());
+  EXPECT_EQ(observer.events,
+            (std::vector<std::string>{"push app " + d + " v1", "untag app v1 " + d,
+                                      "delete app " + d}));
 }
 
 TEST_F(RegistryTest, PullTimesAreRecorded) {

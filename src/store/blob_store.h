@@ -1,13 +1,18 @@
 // The content-addressed blob store on the local filesystem.
 //   <root>/blobs/<algorithm>/<first two hex>/<hex>   committed content, immutable
 //   <root>/uploads/<id>                              data of an upload in progress
+//   <root>/uploads/<id>.repo                         the repository the upload belongs to
+// Upload sessions are not fsynced: they survive a restart or kill -9 (the page cache outlives the
+// process), and a session lost to a power cut was never acknowledged, so the client starts over.
 // A blob appears under blobs/ only after its bytes were verified against the digest and fsynced,
 // by an atomic rename; readers never see partial content. Thread-safe (the filesystem is the
 // only state); callers serialise writes to one upload.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
+#include <vector>
 
 #include "common/digest.h"
 #include "common/fs.h"
@@ -28,7 +33,11 @@ class BlobStore {
   Result<uint64_t> BlobSize(const Digest& digest);
   bool Exists(const Digest& digest);
 
-  Status CreateUpload(std::string_view upload_id);
+  Status CreateUpload(std::string_view upload_id, std::string_view repository);
+  // The repository an upload was started in; NotFound (BLOB_UPLOAD_UNKNOWN) when there is none.
+  Result<std::string> UploadRepository(std::string_view upload_id);
+  // Ids of the uploads in progress.
+  Result<std::vector<std::string>> ListUploads();
   Result<uint64_t> UploadSize(std::string_view upload_id);
   // Streams `source` onto the end of the upload, feeding `hasher` when given. Stops with
   // ResourceExhausted (SIZE_INVALID) once the upload would exceed `max_total` bytes. On error the
@@ -38,8 +47,24 @@ class BlobStore {
   // Hashes the upload's data from the start (after a restart lost the streaming hash state).
   Result<Digest> HashUpload(std::string_view upload_id, DigestAlgorithm algorithm);
   // fsyncs the upload data and renames it to its content address. When a blob with that digest
-  // already exists the upload is simply removed.
+  // already exists the upload is simply removed. The registry calls SyncUpload first, outside
+  // any lock, then PublishUpload inside the metadata transaction that records the blob, so that
+  // garbage collection (which moves dead blobs away inside its own transaction) cannot race it.
   Status CommitUpload(std::string_view upload_id, const Digest& digest);
+  Status SyncUpload(std::string_view upload_id);
+  Status PublishUpload(std::string_view upload_id, const Digest& digest);
+
+  // Garbage collection moves a dead blob to <root>/trash/ inside its metadata transaction and
+  // deletes it after the commit; a crash in between leaves it there for RecoverTrash.
+  std::string TrashPath(const Digest& digest) const;
+  Status MoveToTrash(const Digest& digest);
+  Status RestoreFromTrash(const Digest& digest);
+  Status EmptyTrashEntry(const Digest& digest);
+  // Digests currently in the trash.
+  Result<std::vector<Digest>> ListTrash();
+  // Every committed blob file's digest, for fsck and orphan sweeps: `fn` gets the digests of one
+  // prefix directory at a time (1/256th of the store), so memory stays bounded.
+  Status ForEachBlobBatch(const std::function<Status(const std::vector<Digest>&)>& fn);
   Status DeleteUpload(std::string_view upload_id);
 
   // Stores small content (manifests) directly under its digest.

@@ -34,11 +34,13 @@ class BlobStoreTest : public ::testing::Test {
 };
 
 TEST_F(BlobStoreTest, UploadAppendCommit) {
-  ASSERT_TRUE(store_->CreateUpload("u1").ok());
+  ASSERT_TRUE(store_->CreateUpload("u1", "team/app").ok());
   Hasher hasher;
   StringSource a("hello "), b("world");
   ASSERT_EQ(*store_->AppendToUpload("u1", a, &hasher, 100), 6u);
   ASSERT_EQ(*store_->AppendToUpload("u1", b, &hasher, 100), 11u);
+  EXPECT_EQ(*store_->UploadRepository("u1"), "team/app");
+  EXPECT_EQ(*store_->ListUploads(), std::vector<std::string>{"u1"});
   const Digest d = hasher.Finish();
   EXPECT_EQ(d, ComputeDigest("hello world"));
   EXPECT_EQ(*store_->HashUpload("u1", DigestAlgorithm::kSha256), d);
@@ -48,10 +50,12 @@ TEST_F(BlobStoreTest, UploadAppendCommit) {
   EXPECT_EQ(*store_->BlobSize(d), 11u);
   EXPECT_EQ(*store_->ReadSmall(d, 100), "hello world");
   EXPECT_EQ(store_->UploadSize("u1").status().domain_code(), "BLOB_UPLOAD_UNKNOWN");
+  EXPECT_EQ(store_->UploadRepository("u1").status().domain_code(), "BLOB_UPLOAD_UNKNOWN");
+  EXPECT_TRUE(store_->ListUploads()->empty());
 }
 
 TEST_F(BlobStoreTest, FailedChunkLeavesNoTrace) {
-  ASSERT_TRUE(store_->CreateUpload("u2").ok());
+  ASSERT_TRUE(store_->CreateUpload("u2", "app").ok());
   StringSource a("abc");
   ASSERT_TRUE(store_->AppendToUpload("u2", a, nullptr, 100).ok());
   FailingSource bad;

@@ -92,24 +92,37 @@ Status Database::Exec(std::string_view sql) {
   return Status::Ok();
 }
 
-int Database::SchemaVersion() {
+int Database::SchemaVersion(std::string_view component) {
   auto lock = Lock();
-  auto stmt = Prepare("PRAGMA user_version");
+  if (!Exec("CREATE TABLE IF NOT EXISTS schema_migrations (component TEXT PRIMARY KEY, "
+            "version INTEGER NOT NULL)")
+           .ok()) {
+    return -1;
+  }
+  auto stmt = Prepare("SELECT version FROM schema_migrations WHERE component = ?");
   if (!stmt.ok()) return -1;
+  stmt->Bind(1, component);
   auto row = stmt->Step();
-  return row.ok() && *row ? static_cast<int>(stmt->ColumnInt(0)) : -1;
+  if (!row.ok()) return -1;
+  return *row ? static_cast<int>(stmt->ColumnInt(0)) : 0;
 }
 
-Status Database::Migrate(const std::vector<Migration>& migrations) {
+Status Database::Migrate(std::string_view component, const std::vector<Migration>& migrations) {
   auto lock = Lock();
-  int current = SchemaVersion();
+  int current = SchemaVersion(component);
+  if (current < 0) return Internal("cannot read the schema version of " + std::string(component));
   for (const auto& m : migrations) {
     if (m.version <= current) continue;
     Transaction tx(*this);
     RETURN_IF_ERROR(tx.begin_status());
-    RETURN_IF_ERROR(Exec(m.sql).WithContext(std::string("migration ") + std::to_string(m.version) +
-                                            " (" + m.description + ")"));
-    RETURN_IF_ERROR(Exec("PRAGMA user_version=" + std::to_string(m.version)));
+    RETURN_IF_ERROR(Exec(m.sql).WithContext(std::string(component) + " migration " +
+                                            std::to_string(m.version) + " (" + m.description +
+                                            ")"));
+    ASSIGN_OR_RETURN(auto stmt, Prepare("INSERT INTO schema_migrations(component, version) VALUES "
+                                        "(?, ?) ON CONFLICT(component) DO UPDATE SET version = "
+                                        "excluded.version"));
+    stmt.Bind(1, component).Bind(2, static_cast<int64_t>(m.version));
+    RETURN_IF_ERROR(stmt.Run());
     RETURN_IF_ERROR(tx.Commit());
     current = m.version;
   }

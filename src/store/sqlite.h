@@ -46,6 +46,7 @@ class Statement {
   sqlite3_stmt* stmt_;
 };
 
+// One step of a component's schema. Append only: a released step is never edited.
 struct Migration {
   int version;
   const char* description;
@@ -62,10 +63,12 @@ class Database {
   // survives kill -9 and power loss. ":memory:" works for tests.
   static Result<std::unique_ptr<Database>> Open(const std::string& path);
 
-  // Applies the migrations whose version is above the stored user_version, each in its own
-  // transaction. Versions must be increasing.
-  Status Migrate(const std::vector<Migration>& migrations);
-  int SchemaVersion();
+  // Applies `component`'s migrations whose version is above the one recorded for it, each in its
+  // own transaction with the version bump. Versions must be increasing. Each component (registry,
+  // scan, events, ...) owns its list in its own folder; they share one database file.
+  Status Migrate(std::string_view component, const std::vector<Migration>& migrations);
+  // The version recorded for `component`; 0 when it has none yet.
+  int SchemaVersion(std::string_view component);
 
   std::unique_lock<std::recursive_mutex> Lock() { return std::unique_lock(mu_); }
 

@@ -2,7 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include "store/schema.h"
 
 namespace surveyor::store {
 namespace {
@@ -12,9 +11,10 @@ TEST(SqliteTest, MigratesOnceAndInOrder) {
   ASSERT_TRUE(db.ok()) << db.status().ToString();
   std::vector<Migration> m = {{1, "a", "CREATE TABLE t(x INTEGER)"},
                               {2, "b", "INSERT INTO t VALUES (7)"}};
-  ASSERT_TRUE((*db)->Migrate(m).ok());
-  EXPECT_EQ((*db)->SchemaVersion(), 2);
-  ASSERT_TRUE((*db)->Migrate(m).ok());  // a second run applies nothing
+  ASSERT_TRUE((*db)->Migrate("t", m).ok());
+  EXPECT_EQ((*db)->SchemaVersion("t"), 2);
+  EXPECT_EQ((*db)->SchemaVersion("other"), 0);
+  ASSERT_TRUE((*db)->Migrate("t", m).ok());  // a second run applies nothing
   auto stmt = (*db)->Prepare("SELECT count(*), sum(x) FROM t");
   ASSERT_TRUE(stmt.ok());
   ASSERT_TRUE(*stmt->Step());
@@ -27,10 +27,10 @@ TEST(SqliteTest, FailedMigrationChangesNothing) {
   ASSERT_TRUE(db.ok());
   std::vector<Migration> m = {{1, "ok", "CREATE TABLE t(x)"},
                               {2, "broken", "CREATE TABLE u(y); SELECT * FROM nope"}};
-  Status s = (*db)->Migrate(m);
+  Status s = (*db)->Migrate("t", m);
   EXPECT_FALSE(s.ok());
-  EXPECT_NE(s.message().find("migration 2"), std::string::npos);
-  EXPECT_EQ((*db)->SchemaVersion(), 1);
+  EXPECT_NE(s.message().find("t migration 2"), std::string::npos);
+  EXPECT_EQ((*db)->SchemaVersion("t"), 1);
   EXPECT_FALSE((*db)->Prepare("SELECT * FROM u").ok());  // rolled back
 }
 
@@ -52,10 +52,15 @@ TEST(SqliteTest, TransactionRollsBackUnlessCommitted) {
   EXPECT_EQ(stmt->ColumnText(0), "2");
 }
 
-TEST(SchemaTest, MetadataSchemaApplies) {
-  auto db = OpenMetadata(":memory:");
-  ASSERT_TRUE(db.ok()) << db.status().ToString();
-  EXPECT_EQ((*db)->SchemaVersion(), MetadataMigrations().back().version);
+TEST(SqliteTest, ComponentsHaveSeparateTracks) {
+  auto db = Database::Open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->Migrate("a", {{1, "a1", "CREATE TABLE a(x)"}, {2, "a2", "CREATE TABLE a2(x)"}}).ok());
+  // b's first version is applied although a is already at 2.
+  ASSERT_TRUE((*db)->Migrate("b", {{1, "b1", "CREATE TABLE b(x)"}}).ok());
+  EXPECT_EQ((*db)->SchemaVersion("a"), 2);
+  EXPECT_EQ((*db)->SchemaVersion("b"), 1);
+  EXPECT_TRUE((*db)->Prepare("SELECT * FROM b").ok());
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
-#include "store/schema.h"
+#include "registry/schema.h"
 
-namespace surveyor::store {
+namespace surveyor::registry {
 
-const std::vector<Migration>& MetadataMigrations() {
-  static const std::vector<Migration> kMigrations = {
-      {1, "registry: repositories, blobs, manifests, tags, uploads", R"sql(
+const std::vector<store::Migration>& Migrations() {
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "registry: repositories, blobs, manifests, tags", R"sql(
 CREATE TABLE repositories (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL UNIQUE,
@@ -55,21 +55,11 @@ CREATE TABLE tags (
     REFERENCES manifests(repository_id, digest) ON DELETE CASCADE
 ) WITHOUT ROWID;
 CREATE INDEX tags_digest ON tags(repository_id, digest);
-CREATE TABLE uploads (
-  id TEXT PRIMARY KEY,
-  repository TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
-);
 )sql"},
   };
   return kMigrations;
 }
 
-Result<std::unique_ptr<Database>> OpenMetadata(const std::string& path) {
-  ASSIGN_OR_RETURN(auto db, Database::Open(path));
-  RETURN_IF_ERROR(db->Migrate(MetadataMigrations()));
-  return db;
-}
+Status Migrate(store::Database& db) { return db.Migrate("registry", Migrations()); }
 
-}  // namespace surveyor::store
+}  // namespace surveyor::registry

@@ -1,0 +1,101 @@
+#include "cli/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <charconv>
+#include <set>
+
+namespace surveyor::cli {
+namespace {
+
+Status ReadUint(const YAML::Node& node, const std::string& key, uint64_t& out) {
+  try {
+    out = node.as<uint64_t>();
+    return Status::Ok();
+  } catch (const YAML::Exception&) {
+    return InvalidArgument("config key '" + key + "' must be a non-negative integer");
+  }
+}
+
+Status ReadBool(const YAML::Node& node, const std::string& key, bool& out) {
+  try {
+    out = node.as<bool>();
+    return Status::Ok();
+  } catch (const YAML::Exception&) {
+    return InvalidArgument("config key '" + key + "' must be true or false");
+  }
+}
+
+Status ReadString(const YAML::Node& node, const std::string& key, std::string& out) {
+  if (!node.IsScalar()) return InvalidArgument("config key '" + key + "' must be a string");
+  out = node.Scalar();
+  return Status::Ok();
+}
+
+Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeConfig& c) {
+  if (!section.IsMap()) return InvalidArgument("config section '" + prefix + "' must be a mapping");
+  for (const auto& item : section) {
+    const std::string key = item.first.as<std::string>();
+    const std::string full = prefix.empty() ? key : prefix + "." + key;
+    const YAML::Node& v = item.second;
+    if (full == "listen") RETURN_IF_ERROR(ReadString(v, full, c.listen));
+    else if (full == "data") RETURN_IF_ERROR(ReadString(v, full, c.data_dir));
+    else if (full == "log.level") RETURN_IF_ERROR(ReadString(v, full, c.log_level));
+    else if (full == "log.json") RETURN_IF_ERROR(ReadBool(v, full, c.log_json));
+    else if (full == "registry.create_repository_on_push")
+      RETURN_IF_ERROR(ReadBool(v, full, c.create_repository_on_push));
+    else if (full == "registry.max_manifest_bytes")
+      RETURN_IF_ERROR(ReadUint(v, full, c.max_manifest_bytes));
+    else if (full == "registry.max_blob_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_blob_bytes));
+    else if (full == "registry.upload_expiry_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.upload_expiry_seconds));
+    else if (full == "gc.interval_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_interval_seconds));
+    else if (full == "gc.grace_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_grace_seconds));
+    else if (full == "housekeeping_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.housekeeping_seconds));
+    else if (full == "http.max_connections") RETURN_IF_ERROR(ReadUint(v, full, c.max_connections));
+    else if (full == "http.max_header_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_header_bytes));
+    else if (full == "http.idle_timeout_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.idle_timeout_seconds));
+    else if (full == "http.io_timeout_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.io_timeout_seconds));
+    else if (full == "http.shutdown_grace_seconds")
+      RETURN_IF_ERROR(ReadUint(v, full, c.shutdown_grace_seconds));
+    else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc"))
+      RETURN_IF_ERROR(ApplySection(v, key, c));
+    else return InvalidArgument("unknown config key '" + full + "'");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status LoadConfigFile(const std::string& path, ServeConfig& config) {
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path);
+  } catch (const YAML::BadFile&) {
+    return NotFound("cannot read config file " + path);
+  } catch (const YAML::Exception& e) {
+    return InvalidArgument("config file " + path + ": " + e.what());
+  }
+  if (root.IsNull()) return Status::Ok();
+  return ApplySection(root, "", config).WithContext("config file " + path);
+}
+
+Status SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) {
+    return InvalidArgument("--listen must be host:port, for example 127.0.0.1:5000");
+  }
+  host = listen.substr(0, colon);
+  const std::string p = listen.substr(colon + 1);
+  unsigned value = 0;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), value);
+  if (ec != std::errc() || ptr != p.data() + p.size() || value > 65535) {
+    return InvalidArgument("--listen port must be a number from 0 to 65535");
+  }
+  port = static_cast<uint16_t>(value);
+  return Status::Ok();
+}
+
+}  // namespace surveyor::cli

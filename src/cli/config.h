@@ -1,0 +1,42 @@
+// Server configuration: defaults, then a YAML file, then command-line flags, in that order.
+// Every option is documented here with its default; README.md lists the same.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "common/status.h"
+
+namespace surveyor::cli {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:5000";  // host:port; port 0 picks a free one
+  std::string data_dir = "data";          // metadata.db, blobs/, uploads/
+  std::string log_level = "info";         // debug, info, warn, error, off
+  bool log_json = false;                  // JSON lines instead of key=value text
+
+  // registry
+  bool create_repository_on_push = true;
+  uint64_t max_manifest_bytes = 4 << 20;
+  uint64_t max_blob_bytes = uint64_t{64} << 30;
+  uint64_t upload_expiry_seconds = 24 * 3600;  // an upload idle this long is discarded
+
+  // garbage collection and housekeeping
+  uint64_t gc_interval_seconds = 3600;  // 0 turns automatic collection off
+  uint64_t gc_grace_seconds = 3600;     // blobs younger than this are never collected
+  uint64_t housekeeping_seconds = 60;   // how often uploads expire and pull times are written
+
+  // http
+  uint64_t max_connections = 512;
+  uint64_t max_header_bytes = 64 * 1024;
+  uint64_t idle_timeout_seconds = 60;
+  uint64_t io_timeout_seconds = 60;
+  uint64_t shutdown_grace_seconds = 20;
+};
+
+// Reads a YAML file over `config`; unknown keys are errors, so typos do not pass silently.
+Status LoadConfigFile(const std::string& path, ServeConfig& config);
+// "host:port" → parts, with a clear error.
+Status SplitListen(const std::string& listen, std::string& host, uint16_t& port);
+
+}  // namespace surveyor::cli

@@ -1,0 +1,69 @@
+#include "cli/config.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+namespace surveyor::cli {
+namespace {
+
+std::string WriteTemp(const std::string& text) {
+  static int n = 0;
+  const std::string path = "/tmp/surveyor-config-test-" + std::to_string(::getpid()) + "-" +
+                           std::to_string(n++) + ".yaml";
+  std::ofstream(path) << text;
+  return path;
+}
+
+TEST(ConfigTest, FileOverridesDefaults) {
+  ServeConfig c;
+  const std::string path = WriteTemp(
+      "listen: 0.0.0.0:6000\ndata: /srv/surveyor\nlog:\n  level: debug\n  json: true\n"
+      "registry:\n  max_manifest_bytes: 1024\n  create_repository_on_push: false\n"
+      "http:\n  idle_timeout_seconds: 5\n");
+  ASSERT_TRUE(LoadConfigFile(path, c).ok());
+  EXPECT_EQ(c.listen, "0.0.0.0:6000");
+  EXPECT_EQ(c.data_dir, "/srv/surveyor");
+  EXPECT_EQ(c.log_level, "debug");
+  EXPECT_TRUE(c.log_json);
+  EXPECT_EQ(c.max_manifest_bytes, 1024u);
+  EXPECT_FALSE(c.create_repository_on_push);
+  EXPECT_EQ(c.idle_timeout_seconds, 5u);
+  EXPECT_EQ(c.io_timeout_seconds, 60u);  // untouched default
+}
+
+TEST(ConfigTest, ErrorsNameTheKey) {
+  const struct {
+    std::string text;
+    std::string message;
+  } cases[] = {
+      {"lisen: x\n", "unknown config key 'lisen'"},
+      {"http:\n  idle_timeout_seconds: soon\n", "'http.idle_timeout_seconds' must be a non-negative"},
+      {"registry:\n  create_repository_on_push: maybe\n", "must be true or false"},
+      {"http: 3\n", "section 'http' must be a mapping"},
+      {"listen: [1\n", "config file"},
+  };
+  for (const auto& c : cases) {
+    ServeConfig config;
+    Status s = LoadConfigFile(WriteTemp(c.text), config);
+    ASSERT_FALSE(s.ok()) << c.text;
+    EXPECT_NE(s.message().find(c.message), std::string::npos) << s.message();
+  }
+  ServeConfig config;
+  EXPECT_EQ(LoadConfigFile("/nonexistent/surveyor.yaml", config).code(), StatusCode::kNotFound);
+}
+
+TEST(ConfigTest, SplitListen) {
+  std::string host;
+  uint16_t port = 1;
+  ASSERT_TRUE(SplitListen("127.0.0.1:0", host, port).ok());
+  EXPECT_EQ(host, "127.0.0.1");
+  EXPECT_EQ(port, 0);
+  EXPECT_FALSE(SplitListen("127.0.0.1", host, port).ok());
+  EXPECT_FALSE(SplitListen(":80", host, port).ok());
+  EXPECT_FALSE(SplitListen("h:65536", host, port).ok());
+  EXPECT_FALSE(SplitListen("h:8x", host, port).ok());
+}
+
+}  // namespace
+}  // namespace surveyor::cli

@@ -1,0 +1,177 @@
+// `surveyor serve`: the registry server on its embedded defaults (SQLite + a blob directory).
+#include <signal.h>
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+#include <iostream>
+
+#include "api/oci/routes.h"
+#include "cli/commands.h"
+#include "cli/config.h"
+#include "common/log.h"
+#include "http/server.h"
+#include "registry/registry.h"
+#include "cli/storage.h"
+#include "registry/gc.h"
+
+namespace surveyor::cli {
+namespace {
+
+struct ServeFlags {
+  std::string config_file;
+  std::string listen;
+  std::string data_dir;
+  std::string log_level;
+};
+
+int RunServe(const ServeFlags& flags) {
+  ServeConfig config;
+  if (!flags.config_file.empty()) {
+    Status s = LoadConfigFile(flags.config_file, config);
+    if (!s.ok()) {
+      std::cerr << "surveyor serve: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (!flags.listen.empty()) config.listen = flags.listen;
+  if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
+  if (!flags.log_level.empty()) config.log_level = flags.log_level;
+
+  log::Level level;
+  if (!log::ParseLevel(config.log_level, level)) {
+    std::cerr << "surveyor serve: unknown log level '" << config.log_level
+              << "' (use debug, info, warn, error or off)\n";
+    return 2;
+  }
+  log::SetLevel(level);
+  log::SetJson(config.log_json);
+  http::ServerOptions server_options;
+  Status listen_ok = SplitListen(config.listen, server_options.host, server_options.port);
+  if (!listen_ok.ok()) {
+    std::cerr << "surveyor serve: " << listen_ok.message() << "\n";
+    return 2;
+  }
+  server_options.max_connections = config.max_connections;
+  server_options.max_header_bytes = config.max_header_bytes;
+  server_options.idle_timeout = std::chrono::seconds(config.idle_timeout_seconds);
+  server_options.io_timeout = std::chrono::seconds(config.io_timeout_seconds);
+  server_options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+
+  auto storage = OpenStorage(config.data_dir);
+  if (!storage.ok()) {
+    std::cerr << "surveyor serve: " << storage.status().message() << "\n";
+    return 1;
+  }
+  store::Database& db = *storage->db;
+  store::BlobStore& blobs = *storage->blobs;
+  // A collector killed mid-sweep may have left live blobs in the trash: put them back first.
+  if (auto recovered = registry::RecoverTrash(db, blobs); !recovered.ok()) {
+    std::cerr << "surveyor serve: " << recovered.status().message() << "\n";
+    return 1;
+  }
+  registry::Options registry_options;
+  registry_options.create_repository_on_push = config.create_repository_on_push;
+  registry_options.max_manifest_bytes = config.max_manifest_bytes;
+  registry_options.max_blob_bytes = config.max_blob_bytes;
+  registry::Registry registry(db, blobs, SystemClock::Default(), registry_options);
+
+  http::Metrics metrics;
+  metrics.AddGauge("surveyor_registry_active_uploads", "Blob uploads in progress.",
+                   [&] { return static_cast<double>(registry.ActiveUploads()); });
+  metrics.AddGauge("surveyor_registry_storage_bytes", "Bytes of committed blobs.", [&] {
+    auto bytes = registry.StorageBytes();
+    return bytes.ok() ? static_cast<double>(*bytes) : -1.0;
+  });
+
+  std::atomic<uint64_t> gc_reclaimed{0};
+  metrics.AddCounter("surveyor_gc_reclaimed_bytes_total",
+                     "Bytes of blobs deleted by garbage collection.",
+                     [&] { return static_cast<double>(gc_reclaimed.load()); });
+
+  http::Router router;
+  router.AddExact("healthz", http::Method::kGet, "/healthz",
+                  [](http::Request&) { return http::Response::Text(200, "ok\n"); });
+  router.AddExact("metrics", http::Method::kGet, "/metrics", [&](http::Request&) {
+    return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4");
+  });
+  api::oci::AddRoutes(router, registry);
+
+  // Signals are taken synchronously by this thread; every other thread inherits the mask.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+
+  http::Server server(router, metrics, server_options);
+  auto port = server.Start();
+  if (!port.ok()) {
+    std::cerr << "surveyor serve: " << port.status().message() << "\n";
+    return 1;
+  }
+  std::printf("surveyor listening on http://%s:%u (data in %s)\n", server_options.host.c_str(),
+              *port, config.data_dir.c_str());
+  std::fflush(stdout);
+  log::Info("listening", {{"address", server_options.host + ":" + std::to_string(*port)},
+                          {"data", config.data_dir}});
+  // Housekeeping: abandoned upload sessions go after their expiry; pull times reach the database.
+  std::mutex housekeeping_mu;
+  std::condition_variable housekeeping_cv;
+  bool stopping = false;
+  std::thread housekeeping([&] {
+    std::unique_lock lock(housekeeping_mu);
+    const auto expiry = std::chrono::seconds(config.upload_expiry_seconds);
+    const auto gc_interval = std::chrono::seconds(config.gc_interval_seconds);
+    auto next_gc = std::chrono::steady_clock::now() + gc_interval;
+    do {
+      auto purged = registry.PurgeStaleUploads(expiry);
+      if (purged.ok() && *purged > 0) log::Info("purged stale uploads", {{"count", *purged}});
+      (void)registry.FlushPullTimes();
+      if (config.gc_interval_seconds > 0 && std::chrono::steady_clock::now() >= next_gc) {
+        next_gc = std::chrono::steady_clock::now() + gc_interval;
+        registry::GcOptions gc;
+        gc.grace = std::chrono::seconds(config.gc_grace_seconds);
+        auto report = registry::CollectGarbage(db, blobs, SystemClock::Default(), gc);
+        if (report.ok()) {
+          gc_reclaimed += report->bytes_reclaimed;
+          log::Info("garbage collection", {{"blobs_deleted", report->blobs_deleted},
+                                           {"bytes_reclaimed", report->bytes_reclaimed}});
+        } else {
+          log::Error("garbage collection failed", {{"error", report.status().ToString()}});
+        }
+      }
+    } while (!housekeeping_cv.wait_for(lock, std::chrono::seconds(config.housekeeping_seconds),
+                                       [&] { return stopping; }));
+  });
+  int sig = 0;
+  sigwait(&signals, &sig);
+  {
+    std::lock_guard lock(housekeeping_mu);
+    stopping = true;
+  }
+  housekeeping_cv.notify_all();
+  housekeeping.join();
+  log::Info("shutting down", {{"signal", sig}});
+  server.Stop();
+  (void)registry.FlushPullTimes();
+  log::Info("stopped");
+  return 0;
+}
+
+}  // namespace
+
+void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand("serve", "Run the registry server");
+  cmd->add_option("--config", flags->config_file, "YAML configuration file");
+  cmd->add_option("--listen", flags->listen, "host:port to listen on (default 127.0.0.1:5000)");
+  cmd->add_option("--data", flags->data_dir, "data directory (default ./data)");
+  cmd->add_option("--log-level", flags->log_level, "debug, info, warn, error or off");
+  cmd->callback([flags, &ctx] { ctx.exit_code = RunServe(*flags); });
+}
+
+}  // namespace surveyor::cli
