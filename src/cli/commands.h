@@ -24,4 +24,7 @@ void RegisterDbCommand(CLI::App& app, CommandContext& ctx);
 // `surveyor sbom IMAGE`: the package inventory of an image (sbom_command.cc).
 void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 
+void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
+void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx);  // findings list|aggregate, wait
+
 }  // namespace surveyor::cli

@@ -49,6 +49,10 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "registry.max_blob_bytes") RETURN_IF_ERROR(ReadUint(v, full, c.max_blob_bytes));
     else if (full == "registry.upload_expiry_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.upload_expiry_seconds));
+    else if (full == "scan.enabled") RETURN_IF_ERROR(ReadBool(v, full, c.scan_enabled));
+    else if (full == "scan.vulndb") RETURN_IF_ERROR(ReadString(v, full, c.scan_vulndb_dir));
+    else if (full == "scan.workers") RETURN_IF_ERROR(ReadUint(v, full, c.scan_workers));
+    else if (full == "scan.poll_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.scan_poll_seconds));
     else if (full == "gc.interval_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_interval_seconds));
     else if (full == "gc.grace_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_grace_seconds));
     else if (full == "housekeeping_seconds")
@@ -60,7 +64,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "http.io_timeout_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.io_timeout_seconds));
     else if (full == "http.shutdown_grace_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.shutdown_grace_seconds));
-    else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc"))
+    else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc" ||
+                                  key == "scan"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }

@@ -26,6 +26,12 @@ struct ServeConfig {
   uint64_t gc_grace_seconds = 3600;     // blobs younger than this are never collected
   uint64_t housekeeping_seconds = 60;   // how often uploads expire and pull times are written
 
+  // scanning
+  bool scan_enabled = true;            // scan every pushed image and keep findings current
+  std::string scan_vulndb_dir;         // default <data>/vulndb, filled by `surveyor db import`
+  uint64_t scan_workers = 2;
+  uint64_t scan_poll_seconds = 2;      // how often new advisory imports are looked for
+
   // http
   uint64_t max_connections = 512;
   uint64_t max_header_bytes = 64 * 1024;

@@ -14,6 +14,8 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterAdminCommand(app, ctx);
   surveyor::cli::RegisterDbCommand(app, ctx);
   surveyor::cli::RegisterSbomCommand(app, ctx);
+  surveyor::cli::RegisterScanCommand(app, ctx);
+  surveyor::cli::RegisterFindingsCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -16,6 +16,7 @@
 #include "registry/registry.h"
 #include "cli/storage.h"
 #include "registry/gc.h"
+#include "scan/service.h"
 
 namespace surveyor::cli {
 namespace {
@@ -78,6 +79,19 @@ int RunServe(const ServeFlags& flags) {
   registry_options.max_blob_bytes = config.max_blob_bytes;
   registry::Registry registry(db, blobs, SystemClock::Default(), registry_options);
 
+  std::unique_ptr<scan::Service> scanner;
+  if (config.scan_enabled) {
+    scan::ServiceOptions scan_options;
+    scan_options.vulndb_dir = config.scan_vulndb_dir.empty() ? JoinPath(config.data_dir, "vulndb")
+                                                             : config.scan_vulndb_dir;
+    scan_options.cache_dir = JoinPath(config.data_dir, "layer-cache");
+    scan_options.workers = static_cast<int>(config.scan_workers);
+    scan_options.poll_interval = std::chrono::seconds(config.scan_poll_seconds);
+    scanner = std::make_unique<scan::Service>(db, blobs, registry, SystemClock::Default(),
+                                              scan_options);
+    registry.AddObserver(scanner.get());
+  }
+
   http::Metrics metrics;
   metrics.AddGauge("surveyor_registry_active_uploads", "Blob uploads in progress.",
                    [&] { return static_cast<double>(registry.ActiveUploads()); });
@@ -112,6 +126,12 @@ int RunServe(const ServeFlags& flags) {
   if (!port.ok()) {
     std::cerr << "surveyor serve: " << port.status().message() << "\n";
     return 1;
+  }
+  if (scanner) {
+    if (Status s = scanner->Start(); !s.ok()) {
+      std::cerr << "surveyor serve: cannot start scanning: " << s.message() << "\n";
+      return 1;
+    }
   }
   std::printf("surveyor listening on http://%s:%u (data in %s)\n", server_options.host.c_str(),
               *port, config.data_dir.c_str());
@@ -157,6 +177,7 @@ int RunServe(const ServeFlags& flags) {
   housekeeping.join();
   log::Info("shutting down", {{"signal", sig}});
   server.Stop();
+  if (scanner) scanner->Stop();
   (void)registry.FlushPullTimes();
   log::Info("stopped");
   return 0;

@@ -1,7 +1,9 @@
 #include "cli/storage.h"
 
 #include "common/fs.h"
+#include "findings/store.h"
 #include "registry/schema.h"
+#include "scan/service.h"
 
 namespace surveyor::cli {
 
@@ -12,6 +14,8 @@ Result<Storage> OpenStorage(const std::string& data_dir) {
   ASSIGN_OR_RETURN(storage.db, store::Database::Open(JoinPath(data_dir, "metadata.db")));
   // Every component that keeps tables in the metadata database, bottom-up.
   RETURN_IF_ERROR(registry::Migrate(*storage.db));
+  RETURN_IF_ERROR(findings::Migrate(*storage.db));
+  RETURN_IF_ERROR(scan::Migrate(*storage.db));
   storage.blobs = std::make_unique<store::BlobStore>(data_dir, fs);
   RETURN_IF_ERROR(storage.blobs->Init());
   return storage;

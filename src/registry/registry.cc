@@ -432,6 +432,43 @@ Result<StoredManifest> Registry::GetManifest(std::string_view repository,
   return out;
 }
 
+Result<ImageDetails> Registry::DescribeImage(std::string_view repository, const Digest& digest) {
+  ASSIGN_OR_RETURN(int64_t repo_id, FindRepository(repository));
+  auto lock = db_.Lock();
+  ImageDetails d;
+  {
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT media_type, size, pushed_at, last_pulled_at "
+                                            "FROM manifests WHERE repository_id = ? AND digest = ?"));
+    stmt.Bind(1, repo_id).Bind(2, digest.ToString());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) return NotFound("manifest unknown", "MANIFEST_UNKNOWN");
+    d.media_type = stmt.ColumnText(0);
+    d.size = stmt.ColumnInt(1);
+    d.pushed_at = TimePoint(std::chrono::milliseconds(stmt.ColumnInt(2)));
+    if (!stmt.ColumnIsNull(3)) d.last_pulled_at = TimePoint(std::chrono::milliseconds(stmt.ColumnInt(3)));
+  }
+  ASSIGN_OR_RETURN(auto tags, db_.Prepare("SELECT name FROM tags WHERE repository_id = ? AND "
+                                          "digest = ? ORDER BY name"));
+  tags.Bind(1, repo_id).Bind(2, digest.ToString());
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, tags.Step());
+    if (!row) break;
+    d.tags.push_back(tags.ColumnText(0));
+  }
+  return d;
+}
+
+Result<std::string> Registry::ManifestContent(std::string_view repository, const Digest& digest) {
+  ASSIGN_OR_RETURN(int64_t repo_id, FindRepository(repository));
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT content FROM manifests WHERE repository_id = ? "
+                                          "AND digest = ?"));
+  stmt.Bind(1, repo_id).Bind(2, digest.ToString());
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return NotFound("manifest unknown", "MANIFEST_UNKNOWN");
+  return stmt.ColumnText(0);
+}
+
 Status Registry::FlushPullTimes() {
   std::map<std::pair<int64_t, std::string>, int64_t> pending;
   {

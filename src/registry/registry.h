@@ -56,6 +56,15 @@ struct PutManifestResult {
   std::optional<Digest> subject;
 };
 
+// What the scanner and the APIs report about a stored image.
+struct ImageDetails {
+  std::string media_type;
+  int64_t size = 0;
+  TimePoint pushed_at{};
+  std::optional<TimePoint> last_pulled_at;
+  std::vector<std::string> tags;
+};
+
 // One page of a listing; `next` is the `last` value of the following page, if any.
 struct Page {
   std::vector<std::string> items;
@@ -113,6 +122,10 @@ class Registry {
   // `record_pull` notes the pull time (for lifecycle rules); HEAD passes false.
   Result<StoredManifest> GetManifest(std::string_view repository, std::string_view reference,
                                      bool record_pull);
+  Result<ImageDetails> DescribeImage(std::string_view repository, const Digest& digest);
+  // The stored bytes of a manifest by digest, in any repository (for content-addressed readers).
+  Result<std::string> ManifestContent(std::string_view repository, const Digest& digest);
+
   // By digest: deletes the manifest and every tag on it. By tag: deletes only the tag.
   Status DeleteManifest(std::string_view repository, std::string_view reference);
 

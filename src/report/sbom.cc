@@ -126,12 +126,10 @@ std::string CycloneDx(const analyze::ImageAnalysis& a, const SbomContext& ctx) {
                      {"description", a.inventory.os.pretty_name}});
     refs.push_back("os");
   }
-  std::map<std::string, int> seen;
-  for (const auto& p : a.inventory.packages) {
-    std::string ref = p.purl.empty() ? p.name + "@" + p.version : p.purl;
-    // bom-refs must be unique: the same package may sit in several files.
-    int n = seen[ref]++;
-    if (n > 0) ref += "#" + std::to_string(n);
+  const std::vector<std::string> package_refs = ComponentRefs(a.inventory);
+  for (size_t i = 0; i < a.inventory.packages.size(); ++i) {
+    const auto& p = a.inventory.packages[i];
+    const std::string& ref = package_refs[i];
     OrderedJson c;
     c["type"] = "library";
     c["bom-ref"] = ref;
@@ -223,6 +221,19 @@ bool ParseSbomFormat(std::string_view name, SbomFormat& out) {
   else if (name == "spdx" || name == "spdx-json") out = SbomFormat::kSpdx;
   else return false;
   return true;
+}
+
+std::vector<std::string> ComponentRefs(const analyze::Inventory& inventory) {
+  std::vector<std::string> refs;
+  std::map<std::string, int> seen;
+  for (const auto& p : inventory.packages) {
+    std::string ref = p.purl.empty() ? p.name + "@" + p.version : p.purl;
+    // bom-refs must be unique: the same package may sit in several files.
+    const int n = seen[ref]++;
+    if (n > 0) ref += "#" + std::to_string(n);
+    refs.push_back(std::move(ref));
+  }
+  return refs;
 }
 
 std::string NowUtc() {

@@ -5,6 +5,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "analyze/image_analysis.h"
 
@@ -21,6 +22,10 @@ struct SbomContext {
 
 std::string RenderSbom(const analyze::ImageAnalysis& analysis, SbomFormat format,
                        const SbomContext& ctx = {});
+
+// The CycloneDX bom-ref of each inventory package, in inventory order: the purl (or
+// name@version), suffixed "#N" when the same package sits in several files.
+std::vector<std::string> ComponentRefs(const analyze::Inventory& inventory);
 
 std::string NowUtc();
 std::string RandomUuid();

@@ -1,0 +1,450 @@
+#include "scan/service.h"
+
+#include <random>
+#include <set>
+
+#include "analyze/builtin.h"
+#include "analyze/image_analysis.h"
+#include "common/log.h"
+#include "findings/store.h"
+#include "image/image.h"
+#include "match/matcher.h"
+#include "scan/inventory_codec.h"
+#include "vulndb/ecosystems.h"
+
+namespace surveyor::scan {
+namespace {
+
+constexpr int kPriorityPush = 0;
+constexpr int kPriorityRematch = 10;
+constexpr auto kLease = std::chrono::minutes(10);
+
+int64_t Ms(TimePoint t) { return ToUnixMillis(t); }
+
+// Reads an image's blobs from the registry's own store: layers and configs from the blob
+// directory, manifests from the metadata database.
+class RegistryFetcher final : public image::BlobFetcher {
+ public:
+  RegistryFetcher(store::BlobStore& blobs, registry::Registry& registry, std::string repository)
+      : blobs_(blobs), registry_(registry), repository_(std::move(repository)) {}
+  Result<std::string> ReadBlob(const Digest& d, uint64_t max_bytes) override {
+    if (blobs_.Exists(d)) return blobs_.ReadSmall(d, max_bytes);
+    return registry_.ManifestContent(repository_, d);
+  }
+  Result<std::unique_ptr<image::ByteSource>> OpenBlob(const Digest& d) override {
+    ASSIGN_OR_RETURN(auto f, image::FileSource::Open(blobs_.BlobPath(d)));
+    return std::unique_ptr<image::ByteSource>(std::move(f));
+  }
+
+ private:
+  store::BlobStore& blobs_;
+  registry::Registry& registry_;
+  std::string repository_;
+};
+
+// The key the inverted index and vulndb's diffs share for a package.
+std::pair<std::string, std::string> IndexKey(const analyze::Package& p) {
+  match::MatchKey key;
+  if (!match::KeyFor(p, key)) return {};
+  return {key.ecosystem, vulndb::NormalizePackageName(key.ecosystem, key.name)};
+}
+
+}  // namespace
+
+const std::vector<store::Migration>& Migrations() {
+  static const std::vector<store::Migration> kMigrations = {
+      {1, "scan: images, inventories, package index, jobs", R"sql(
+CREATE TABLE scan_images (
+  repository TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  status TEXT NOT NULL,
+  description TEXT NOT NULL,
+  completed_at INTEGER,
+  inventory TEXT,
+  PRIMARY KEY (repository, digest)
+);
+CREATE TABLE scan_image_packages (
+  ecosystem TEXT NOT NULL,
+  name TEXT NOT NULL,
+  repository TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  PRIMARY KEY (ecosystem, name, repository, digest)
+) WITHOUT ROWID;
+CREATE INDEX scan_image_packages_image ON scan_image_packages(repository, digest);
+CREATE TABLE scan_jobs (
+  id INTEGER PRIMARY KEY,
+  repository TEXT NOT NULL,
+  digest TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  priority INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  next_run INTEGER NOT NULL,
+  claimed_until INTEGER,
+  last_error TEXT,
+  UNIQUE (repository, digest, kind)
+);
+CREATE INDEX scan_jobs_due ON scan_jobs(priority, next_run);
+CREATE TABLE scan_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"},
+  };
+  return kMigrations;
+}
+
+Status Migrate(store::Database& db) { return db.Migrate("scan", Migrations()); }
+
+Service::Service(store::Database& db, store::BlobStore& blobs, registry::Registry& registry,
+                 const Clock& clock, ServiceOptions options)
+    : db_(db), blobs_(blobs), registry_(registry), clock_(clock), options_(std::move(options)) {
+  analyzers_ = analyze::BuiltinAnalyzers();
+  if (!options_.cache_dir.empty()) {
+    (void)PosixFileSystem::Default().MakeDirs(options_.cache_dir);
+    cache_ = std::make_unique<analyze::DirectoryLayerCache>(options_.cache_dir);
+  }
+}
+
+Service::~Service() { Stop(); }
+
+Status Service::Start() {
+  {
+    // Claims held by a previous run of this process are void: their jobs run again.
+    auto lock = db_.Lock();
+    RETURN_IF_ERROR(db_.Exec("UPDATE scan_jobs SET claimed_until = NULL"));
+  }
+  std::lock_guard lock(mu_);
+  stopping_ = false;
+  for (int i = 0; i < options_.workers; ++i) threads_.emplace_back([this] { WorkerLoop(); });
+  threads_.emplace_back([this] { PollLoop(); });
+  return Status::Ok();
+}
+
+void Service::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+Result<match::VulnDbSource*> Service::Source() {
+  // Opened lazily: the database may be imported after the server started.
+  if (!source_) {
+    if (!PosixFileSystem::Default().Exists(JoinPath(options_.vulndb_dir, "vulndb.sqlite"))) {
+      return FailedPrecondition("no vulnerability database in " + options_.vulndb_dir +
+                                "; import one with `surveyor db import`");
+    }
+    ASSIGN_OR_RETURN(auto db, vulndb::VulnDb::Open(options_.vulndb_dir));
+    ASSIGN_OR_RETURN(source_, match::VulnDbSource::Open(std::move(db)));
+  }
+  return source_.get();
+}
+
+Status Service::SetStatus(std::string_view repository, std::string_view digest,
+                          std::string_view status, std::string_view description) {
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
+      "INSERT INTO scan_images(repository, digest, status, description, completed_at) VALUES "
+      "(?, ?, ?, ?, ?) ON CONFLICT(repository, digest) DO UPDATE SET status = excluded.status, "
+      "description = excluded.description, completed_at = coalesce(excluded.completed_at, "
+      "scan_images.completed_at)"));
+  stmt.Bind(1, repository).Bind(2, digest).Bind(3, status).Bind(4, description);
+  if (status == "COMPLETE" || status == "FAILED") stmt.Bind(5, Ms(clock_.Now()));
+  else stmt.BindNull(5);
+  return stmt.Run();
+}
+
+Status Service::RequestScan(std::string_view repository, std::string_view digest,
+                            bool rematch_only) {
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
+      "INSERT INTO scan_jobs(repository, digest, kind, priority, next_run) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT(repository, digest, kind) DO UPDATE SET next_run = min(next_run, "
+      "excluded.next_run), priority = min(priority, excluded.priority)"));
+  stmt.Bind(1, repository).Bind(2, digest).Bind(3, rematch_only ? "rematch" : "analyze")
+      .Bind(4, static_cast<int64_t>(rematch_only ? kPriorityRematch : kPriorityPush))
+      .Bind(5, Ms(clock_.Now()));
+  RETURN_IF_ERROR(stmt.Run());
+  if (!rematch_only) {
+    RETURN_IF_ERROR(SetStatus(repository, digest, "PENDING", "Waiting for a scan worker."));
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  cv_.notify_one();
+  return Status::Ok();
+}
+
+void Service::OnManifestPushed(std::string_view repository, const Digest& digest,
+                               std::string_view /*tag*/, std::string_view media_type) {
+  // Indexes are not images: their children are pushed (and scanned) on their own.
+  if (media_type == "application/vnd.oci.image.index.v1+json" ||
+      media_type == "application/vnd.docker.distribution.manifest.list.v2+json") {
+    return;
+  }
+  {
+    auto lock = db_.Lock();
+    auto stmt = db_.Prepare("SELECT 1 FROM scan_images WHERE repository = ? AND digest = ?");
+    if (stmt.ok()) {
+      stmt->Bind(1, repository).Bind(2, digest.ToString());
+      auto row = stmt->Step();
+      if (row.ok() && *row) return;  // a retag of a scanned image: nothing new to scan
+    }
+  }
+  Status s = RequestScan(repository, digest.ToString(), false);
+  if (!s.ok()) log::Error("cannot queue scan", {{"image", std::string(repository) + "@" + digest.ToString()}, {"error", s.ToString()}});
+}
+
+void Service::OnManifestDeleted(std::string_view repository, const Digest& digest) {
+  findings::ImageContext image;
+  image.account_id = options_.account_id;
+  image.region = options_.region;
+  image.repository = std::string(repository);
+  image.digest = digest.ToString();
+  store::Transaction tx(db_);
+  if (!tx.begin_status().ok()) return;
+  Status s = findings::CloseImage(db_, image, clock_.Now()).status();
+  for (const char* sql : {"DELETE FROM scan_jobs WHERE repository = ? AND digest = ?",
+                          "DELETE FROM scan_image_packages WHERE repository = ? AND digest = ?",
+                          "DELETE FROM scan_images WHERE repository = ? AND digest = ?"}) {
+    if (!s.ok()) break;
+    auto stmt = db_.Prepare(sql);
+    if (!stmt.ok()) {
+      s = stmt.status();
+      break;
+    }
+    stmt->Bind(1, repository).Bind(2, digest.ToString());
+    s = stmt->Run();
+  }
+  if (s.ok()) s = tx.Commit();
+  if (!s.ok()) log::Error("cannot close findings of a deleted image", {{"error", s.ToString()}});
+}
+
+Result<ScanStatus> Service::GetStatus(std::string_view repository, std::string_view digest) {
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT status, description, completed_at FROM "
+                                          "scan_images WHERE repository = ? AND digest = ?"));
+  stmt.Bind(1, repository).Bind(2, digest);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return NotFound("no scan of " + std::string(repository) + "@" + std::string(digest),
+                            "ScanNotFoundException");
+  ScanStatus s{stmt.ColumnText(0), stmt.ColumnText(1), {}};
+  if (!stmt.ColumnIsNull(2)) s.completed_at = TimePoint(std::chrono::milliseconds(stmt.ColumnInt(2)));
+  return s;
+}
+
+Result<std::optional<Service::Job>> Service::ClaimJob() {
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  const int64_t now = Ms(clock_.Now());
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
+      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ? AND "
+      "(claimed_until IS NULL OR claimed_until < ?) ORDER BY priority, next_run, id LIMIT 1"));
+  stmt.Bind(1, now).Bind(2, now);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  if (!row) return std::optional<Job>();
+  Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
+          static_cast<int>(stmt.ColumnInt(4)) + 1};
+  ASSIGN_OR_RETURN(auto claim, db_.Prepare("UPDATE scan_jobs SET claimed_until = ?, attempts = ? "
+                                           "WHERE id = ?"));
+  claim.Bind(1, now + std::chrono::duration_cast<std::chrono::milliseconds>(kLease).count())
+      .Bind(2, static_cast<int64_t>(job.attempts)).Bind(3, job.id);
+  RETURN_IF_ERROR(claim.Run());
+  RETURN_IF_ERROR(tx.Commit());
+  return std::optional<Job>(job);
+}
+
+Result<findings::ImageContext> Service::Context(std::string_view repository,
+                                                std::string_view digest,
+                                                const analyze::Inventory& inventory) {
+  ASSIGN_OR_RETURN(Digest d, Digest::Parse(digest));
+  ASSIGN_OR_RETURN(registry::ImageDetails details, registry_.DescribeImage(repository, d));
+  findings::ImageContext image;
+  image.account_id = options_.account_id;
+  image.region = options_.region;
+  image.repository = std::string(repository);
+  image.digest = std::string(digest);
+  image.tags = details.tags;
+  image.pushed_at = details.pushed_at;
+  image.platform = findings::PlatformName(inventory.os);
+  return image;
+}
+
+Status Service::Rematch(const Job& job, const analyze::Inventory& inventory) {
+  ASSIGN_OR_RETURN(findings::ImageContext image, Context(job.repository, job.digest, inventory));
+  std::vector<findings::FindingFacts> facts;
+  {
+    std::lock_guard lock(source_mu_);
+    ASSIGN_OR_RETURN(match::VulnDbSource * source, Source());
+    ASSIGN_OR_RETURN(match::MatchResult matched, match::MatchInventory(inventory, *source));
+    for (const auto& m : matched.matches) facts.push_back(findings::FactsFor(m, inventory));
+  }
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes,
+                   findings::Reconcile(db_, image, facts, clock_.Now()));
+  log::Info("image matched", {{"image", job.repository + "@" + job.digest},
+                              {"findings", changes.active},
+                              {"changes", changes.changes.size()}});
+  return Status::Ok();
+}
+
+Status Service::Analyze(const Job& job) {
+  RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "IN_PROGRESS", "Scan in progress."));
+  ASSIGN_OR_RETURN(Digest digest, Digest::Parse(job.digest));
+  auto fetcher = std::make_shared<RegistryFetcher>(blobs_, registry_, job.repository);
+  auto images = image::OpenFromBlobs(fetcher, digest, job.repository + "@" + job.digest);
+  if (!images.ok()) {
+    return SetStatus(job.repository, job.digest, "UNSUPPORTED_IMAGE",
+                     "The image cannot be read as a container image: " + images.status().message());
+  }
+  std::vector<const analyze::Analyzer*> analyzers;
+  for (const auto& a : analyzers_) analyzers.push_back(a.get());
+  ASSIGN_OR_RETURN(analyze::ImageAnalysis analysis,
+                   analyze::AnalyzeImage(*images->front(), analyzers, cache_.get()));
+  {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    ASSIGN_OR_RETURN(auto inv, db_.Prepare("UPDATE scan_images SET inventory = ? WHERE "
+                                           "repository = ? AND digest = ?"));
+    inv.Bind(1, EncodeInventory(analysis.inventory)).Bind(2, job.repository).Bind(3, job.digest);
+    RETURN_IF_ERROR(inv.Run());
+    ASSIGN_OR_RETURN(auto clear, db_.Prepare("DELETE FROM scan_image_packages WHERE repository = ? "
+                                             "AND digest = ?"));
+    clear.Bind(1, job.repository).Bind(2, job.digest);
+    RETURN_IF_ERROR(clear.Run());
+    std::set<std::pair<std::string, std::string>> keys;
+    for (const auto& p : analysis.inventory.packages) {
+      auto key = IndexKey(p);
+      if (!key.first.empty()) keys.insert(std::move(key));
+    }
+    for (const auto& [ecosystem, name] : keys) {
+      ASSIGN_OR_RETURN(auto add, db_.Prepare("INSERT OR IGNORE INTO scan_image_packages(ecosystem, "
+                                             "name, repository, digest) VALUES (?, ?, ?, ?)"));
+      add.Bind(1, ecosystem).Bind(2, name).Bind(3, job.repository).Bind(4, job.digest);
+      RETURN_IF_ERROR(add.Run());
+    }
+    RETURN_IF_ERROR(tx.Commit());
+  }
+  RETURN_IF_ERROR(Rematch(job, analysis.inventory));
+  return SetStatus(job.repository, job.digest, "COMPLETE", "The scan was completed successfully.");
+}
+
+Status Service::RunJob(const Job& job) {
+  if (job.kind == "analyze") return Analyze(job);
+  analyze::Inventory inventory;
+  {
+    auto lock = db_.Lock();
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory FROM scan_images WHERE repository = "
+                                            "? AND digest = ?"));
+    stmt.Bind(1, job.repository).Bind(2, job.digest);
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row || stmt.ColumnIsNull(0)) return Status::Ok();  // not analysed (yet): nothing to do
+    ASSIGN_OR_RETURN(inventory, DecodeInventory(stmt.ColumnText(0)));
+  }
+  return Rematch(job, inventory);
+}
+
+Status Service::Drain() {
+  for (;;) {
+    ASSIGN_OR_RETURN(auto job, ClaimJob());
+    if (!job) return Status::Ok();
+    Status s = RunJob(*job);
+    auto lock = db_.Lock();
+    if (s.ok() || job->attempts >= options_.max_attempts) {
+      if (!s.ok()) {
+        log::Warn("scan failed", {{"image", job->repository + "@" + job->digest}, {"error", s.ToString()}});
+        if (job->kind == "analyze") {
+          RETURN_IF_ERROR(SetStatus(job->repository, job->digest, "FAILED", s.message()));
+        }
+      }
+      ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM scan_jobs WHERE id = ?"));
+      del.Bind(1, job->id);
+      RETURN_IF_ERROR(del.Run());
+    } else {
+      // Exponential backoff with jitter: 1 s, 2 s, 4 s ... ±50 %.
+      static thread_local std::mt19937 rng(std::random_device{}());
+      const int64_t base = int64_t{1000} << std::min(job->attempts - 1, 10);
+      const int64_t delay = base / 2 + std::uniform_int_distribution<int64_t>(0, base)(rng);
+      ASSIGN_OR_RETURN(auto retry, db_.Prepare("UPDATE scan_jobs SET claimed_until = NULL, "
+                                               "next_run = ?, last_error = ? WHERE id = ?"));
+      retry.Bind(1, Ms(clock_.Now()) + delay).Bind(2, s.message()).Bind(3, job->id);
+      RETURN_IF_ERROR(retry.Run());
+    }
+  }
+}
+
+Result<size_t> Service::CheckForAdvisoryChanges() {
+  std::string since;
+  {
+    auto lock = db_.Lock();
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT value FROM scan_state WHERE key = "
+                                            "'vulndb_import'"));
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    since = row ? stmt.ColumnText(0) : "0";
+  }
+  std::set<std::pair<std::string, std::string>> touched;
+  std::string last = since;
+  {
+    std::lock_guard lock(source_mu_);
+    auto source = Source();
+    if (!source.ok()) return size_t{0};  // no database yet: nothing to re-match against
+    ASSIGN_OR_RETURN(auto imports, (*source)->db().ChangesSince(since));
+    if (imports.empty()) return size_t{0};
+    for (const auto& imp : imports) {
+      last = std::to_string(imp.import_id);
+      touched.insert(imp.packages.begin(), imp.packages.end());
+    }
+    RETURN_IF_ERROR((*source)->Refresh());
+  }
+  std::set<std::pair<std::string, std::string>> images;
+  {
+    auto lock = db_.Lock();
+    for (const auto& [ecosystem, name] : touched) {
+      ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT repository, digest FROM scan_image_packages "
+                                              "WHERE ecosystem = ? AND name = ?"));
+      stmt.Bind(1, ecosystem).Bind(2, name);
+      for (;;) {
+        ASSIGN_OR_RETURN(bool row, stmt.Step());
+        if (!row) break;
+        images.emplace(stmt.ColumnText(0), stmt.ColumnText(1));
+      }
+    }
+  }
+  for (const auto& [repository, digest] : images) {
+    RETURN_IF_ERROR(RequestScan(repository, digest, true));
+  }
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto save, db_.Prepare("INSERT INTO scan_state(key, value) VALUES "
+                                          "('vulndb_import', ?) ON CONFLICT(key) DO UPDATE SET "
+                                          "value = excluded.value"));
+  save.Bind(1, last);
+  RETURN_IF_ERROR(save.Run());
+  if (!images.empty()) {
+    log::Info("advisory changes queued re-matching", {{"images", images.size()},
+                                                       {"packages", touched.size()}});
+  }
+  return images.size();
+}
+
+void Service::WorkerLoop() {
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      if (stopping_) return;
+    }
+    Status s = Drain();
+    if (!s.ok()) log::Error("scan worker", {{"error", s.ToString()}});
+    std::unique_lock lock(mu_);
+    cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
+  }
+}
+
+void Service::PollLoop() {
+  for (;;) {
+    auto queued = CheckForAdvisoryChanges();
+    if (!queued.ok()) log::Error("advisory poll", {{"error", queued.status().ToString()}});
+    else if (*queued > 0) cv_.notify_all();
+    std::unique_lock lock(mu_);
+    if (cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_; })) return;
+  }
+}
+
+}  // namespace surveyor::scan

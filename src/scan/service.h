@@ -1,0 +1,121 @@
+// The scan service: what turns pushes and advisory imports into findings.
+//   push → (registry observer) → an `analyze` job, high priority;
+//   a worker analyses the image from the registry's own blob store (per-layer cache), stores its
+//   inventory and the inverted index (ecosystem, package) → images, matches it, and reconciles
+//   the image's findings;
+//   advisory import → (poller over vulndb's import history) → the images whose inventories hold
+//   a touched package, found through the index → `rematch` jobs, low priority: matching again,
+//   never re-analysis;
+//   delete → the image's findings close.
+// Jobs live in the metadata database (track "scan"), so they survive restarts; failures retry
+// with backoff, then the image's status is FAILED with the reason. Thread-safe.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "analyze/analyzer.h"
+#include "analyze/cache.h"
+#include "common/clock.h"
+#include "findings/finding.h"
+#include "match/advisory_source.h"
+#include "registry/registry.h"
+#include "store/blob_store.h"
+#include "store/sqlite.h"
+
+namespace surveyor::scan {
+
+const std::vector<store::Migration>& Migrations();
+Status Migrate(store::Database& db);
+
+struct ServiceOptions {
+  std::string vulndb_dir;          // where `surveyor db import|update` writes
+  std::string cache_dir;           // per-layer analysis cache
+  int workers = 2;
+  std::chrono::milliseconds poll_interval{2000};  // how often new imports are looked for
+  int max_attempts = 3;
+  std::string account_id = "123456789012";
+  std::string region = "us-east-1";
+};
+
+struct ScanStatus {
+  std::string status;  // PENDING, IN_PROGRESS, COMPLETE, FAILED, UNSUPPORTED_IMAGE, ...
+  std::string description;
+  TimePoint completed_at{};
+};
+
+// Everything a scanned image's findings need to know about it.
+struct ImageRecord {
+  std::string repository;
+  std::string digest;
+  ScanStatus status;
+};
+
+class Service final : public registry::Observer {
+ public:
+  Service(store::Database& db, store::BlobStore& blobs, registry::Registry& registry,
+          const Clock& clock, ServiceOptions options);
+  ~Service() override;
+
+  // Starts the workers and the import poller. Jobs left by a previous run resume.
+  Status Start();
+  void Stop();
+
+  // registry::Observer
+  void OnManifestPushed(std::string_view repository, const Digest& digest, std::string_view tag,
+                        std::string_view media_type) override;
+  void OnManifestDeleted(std::string_view repository, const Digest& digest) override;
+  void OnTagDeleted(std::string_view, std::string_view, const Digest&) override {}
+
+  // Queues a (re)scan of an image, as StartImageScan does.
+  Status RequestScan(std::string_view repository, std::string_view digest, bool rematch_only);
+  Result<ScanStatus> GetStatus(std::string_view repository, std::string_view digest);
+  // Looks for new advisory imports now (the poller does this periodically); returns how many
+  // images were queued for re-matching.
+  Result<size_t> CheckForAdvisoryChanges();
+  // Runs queued jobs on the calling thread until none is due (for tools and tests).
+  surveyor::Status Drain();
+
+ private:
+  struct Job {
+    int64_t id = 0;
+    std::string repository, digest, kind;
+    int attempts = 0;
+  };
+  Result<std::optional<Job>> ClaimJob();
+  surveyor::Status RunJob(const Job& job);
+  surveyor::Status Analyze(const Job& job);
+  surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory);
+  surveyor::Status SetStatus(std::string_view repository, std::string_view digest,
+                             std::string_view status, std::string_view description);
+  Result<findings::ImageContext> Context(std::string_view repository, std::string_view digest,
+                                         const analyze::Inventory& inventory);
+  Result<match::VulnDbSource*> Source();
+  void WorkerLoop();
+  void PollLoop();
+
+  store::Database& db_;
+  store::BlobStore& blobs_;
+  registry::Registry& registry_;
+  const Clock& clock_;
+  ServiceOptions options_;
+  std::vector<std::unique_ptr<analyze::Analyzer>> analyzers_;
+  std::unique_ptr<analyze::LayerCache> cache_;
+
+  std::mutex source_mu_;
+  std::unique_ptr<match::VulnDbSource> source_;
+
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace surveyor::scan
