@@ -132,5 +132,36 @@ TEST_F(TestImages, Polyglot) {
   EXPECT_EQ(got["maven"].size() - maven_with_pom.size(), want["maven-nopom"].size());
 }
 
+// The same image through skopeo's docker-archive, oci-archive and zstd-recompressed layouts must
+// give the same inventory as the original OCI layout.
+TEST_F(TestImages, ArchivesAndZstdGiveTheSameInventory) {
+  if (RunCommand("command -v skopeo").empty()) GTEST_SKIP() << "skopeo not installed";
+  std::string dir = std::filesystem::temp_directory_path() / ("surveyor-skopeo-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::string src = "oci:" + kLayout + ":alpine-like";
+  std::string q = " >/dev/null 2>&1";
+  RunCommand("skopeo copy " + src + " docker-archive:" + dir + "/d.tar:alpine:like" + q);
+  RunCommand("skopeo copy " + src + " oci-archive:" + dir + "/o.tar:like" + q);
+  RunCommand("skopeo copy --dest-compress-format zstd --dest-compress " + src + " oci:" + dir + "/zstd:like" + q);
+  Sets want = Ours("alpine-like");
+  ASSERT_FALSE(want["apk"].empty());
+  auto owned = BuiltinAnalyzers();
+  std::vector<const Analyzer*> list;
+  for (auto& a : owned) list.push_back(a.get());
+  for (std::string ref : {"docker-archive:" + dir + "/d.tar", "oci-archive:" + dir + "/o.tar:like",
+                          "oci:" + dir + "/zstd:like"}) {
+    auto imgs = image::OpenImage(ref);
+    ASSERT_TRUE(imgs.ok()) << ref << ": " << imgs.status().ToString();
+    auto r = AnalyzeImage(*(*imgs)[0], list, nullptr);
+    ASSERT_TRUE(r.ok()) << ref << ": " << r.status().ToString();
+    std::set<std::string> got;
+    for (const auto& p : r->inventory.packages) got.insert(p.name + " " + p.version);
+    EXPECT_EQ(got, want["apk"]) << ref;
+    EXPECT_EQ(r->inventory.os.id, "alpine") << ref;
+  }
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace surveyor::analyze

@@ -127,7 +127,9 @@ Result<ImageAnalysis> AnalyzeImage(image::ImageSource& image,
       auto decoded = image::OpenAutoDecompressor(std::move(blob), options.decompress);
       if (!decoded.ok()) return decoded.status().WithContext(where);
       std::unique_ptr<HashingSource> hashing;
-      if (options.verify_diff_id && !li.diff_id.empty()) hashing = std::make_unique<HashingSource>(**decoded);
+      bool verify = options.verify_diff_id == AnalysisOptions::Verify::kAlways ||
+                    (options.verify_diff_id == AnalysisOptions::Verify::kWhenCaching && cache != nullptr);
+      if (verify && !li.diff_id.empty()) hashing = std::make_unique<HashingSource>(**decoded);
       image::ByteSource& stream = hashing ? static_cast<image::ByteSource&>(*hashing) : **decoded;
       auto walked = WalkLayer(stream, missing, options.walk);
       if (!walked.ok()) return walked.status().WithContext(where);

@@ -18,8 +18,10 @@ struct AnalysisOptions {
   image::DecompressLimits decompress;
   WalkLimits walk;
   // Hash the uncompressed stream and fail when it does not match the config's diff_id, so that a
-  // forged config cannot plant results in the cache under another layer's diff_id.
-  bool verify_diff_id = true;
+  // forged config cannot plant results in the cache under another layer's diff_id. kWhenCaching
+  // (the default) verifies exactly the layers whose results are written to a cache.
+  enum class Verify { kAlways, kWhenCaching, kNever };
+  Verify verify_diff_id = Verify::kWhenCaching;
 };
 
 struct LayerReport {

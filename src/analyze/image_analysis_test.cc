@@ -167,6 +167,12 @@ TEST(AnalyzeImage, ForgedDiffIdIsRejected) {
   auto r = AnalyzeImage(*(*imgs)[0], list, &cache);
   EXPECT_EQ(r.status().code(), StatusCode::kDataLoss);
   EXPECT_EQ(cache.puts, 0);
+  // Without a cache nothing can be poisoned: by default the claim is not checked...
+  EXPECT_TRUE(AnalyzeImage(*(*imgs)[0], list, nullptr).ok());
+  // ...unless asked for.
+  AnalysisOptions always;
+  always.verify_diff_id = AnalysisOptions::Verify::kAlways;
+  EXPECT_EQ(AnalyzeImage(*(*imgs)[0], list, nullptr, always).status().code(), StatusCode::kDataLoss);
 }
 
 TEST(AnalyzeImage, CorruptLayerNamesTheLayer) {

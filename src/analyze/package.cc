@@ -102,6 +102,28 @@ std::string EscapeSegments(std::string_view s) {
 }
 }  // namespace
 
+std::string OsNamespace(PackageType type, const OsInfo& os) {
+  static const std::pair<std::string_view, std::string_view> kDeb[] = {
+      {"debian", "debian"}, {"ubuntu", "ubuntu"}, {"raspbian", "raspbian"}};
+  static const std::pair<std::string_view, std::string_view> kApk[] = {
+      {"alpine", "alpine"}, {"wolfi", "wolfi"}, {"chainguard", "chainguard"}};
+  static const std::pair<std::string_view, std::string_view> kRpm[] = {
+      {"rhel", "redhat"}, {"centos", "centos"}, {"fedora", "fedora"}, {"rocky", "rocky"},
+      {"almalinux", "almalinux"}, {"ol", "oracle"}, {"amzn", "amazon"}, {"opensuse-leap", "opensuse"},
+      {"sles", "suse"}, {"mariner", "mariner"}, {"azurelinux", "azurelinux"}};
+  auto find = [&](const auto& table) -> std::string {
+    for (const auto& [id, ns] : table)
+      if (os.id == id) return std::string(ns);
+    return "";
+  };
+  switch (type) {
+    case PackageType::kDpkg: return find(kDeb);
+    case PackageType::kApk: return find(kApk);
+    case PackageType::kRpm: return find(kRpm);
+    default: return "";
+  }
+}
+
 std::string MakePurl(const Package& p, const OsInfo& os) {
   std::string base = "pkg:" + std::string(RowFor(p.type).purl_type) + "/";
   std::string name;
@@ -115,12 +137,12 @@ std::string MakePurl(const Package& p, const OsInfo& os) {
     case PackageType::kDpkg:
     case PackageType::kApk:
     case PackageType::kRpm: {
-      std::string ns = os.id.empty() ? (p.type == PackageType::kDpkg ? "debian"
-                                        : p.type == PackageType::kApk ? "alpine" : "redhat")
-                                     : (os.id == "rhel" ? "redhat" : os.id);
-      name = PurlEscape(ns) + "/" + PurlEscape(p.name);
+      // The namespace is the distribution vendor, and only when the detected OS is one that
+      // uses this package format (an rpm database in a Debian image has no known vendor).
+      std::string ns = OsNamespace(p.type, os);
+      name = ns.empty() ? PurlEscape(p.name) : PurlEscape(ns) + "/" + PurlEscape(p.name);
       add_q("arch", p.arch);
-      if (!os.id.empty()) add_q("distro", os.id + "-" + os.version_id);
+      if (!ns.empty()) add_q("distro", os.id + "-" + os.version_id);
       break;
     }
     case PackageType::kPypi: {

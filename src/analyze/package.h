@@ -53,6 +53,9 @@ struct Package {
 // OSV ecosystem of an OS package type given the detected OS ("Debian:12", "Alpine:v3.17",
 // "Ubuntu:22.04", "Red Hat", "Rocky Linux", ...); empty when the OS is unknown.
 std::string OsEcosystem(PackageType type, const OsInfo& os);
+// The purl namespace of an OS package on `os` ("debian", "alpine", "redhat", ...), empty when
+// the OS does not use that package format.
+std::string OsNamespace(PackageType type, const OsInfo& os);
 // package-url (https://github.com/package-url/purl-spec) for a package on `os`.
 std::string MakePurl(const Package& p, const OsInfo& os);
 // Percent-encodes everything outside purl's unreserved set.

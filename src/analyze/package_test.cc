@@ -43,6 +43,15 @@ TEST(Purl, HandWritten) {
   p.version = "1:2.5.1-4";
   p.name = "attr";
   EXPECT_EQ(MakePurl(p, deb), "pkg:deb/debian/attr@1%3A2.5.1-4?arch=amd64&distro=debian-12");
+  Package rpm;
+  rpm.type = PackageType::kRpm;
+  rpm.name = "openssl-libs";
+  rpm.version = "1:3.0.7-24.el9";
+  rpm.arch = "x86_64";
+  EXPECT_EQ(MakePurl(rpm, {"rhel", "9.3", "", ""}),
+            "pkg:rpm/redhat/openssl-libs@1%3A3.0.7-24.el9?arch=x86_64&distro=rhel-9.3");
+  // An rpm database inside a Debian image: no vendor is known.
+  EXPECT_EQ(MakePurl(rpm, deb), "pkg:rpm/openssl-libs@1%3A3.0.7-24.el9?arch=x86_64");
   Package n;
   n.type = PackageType::kNpm;
   n.name = "@babel/core";

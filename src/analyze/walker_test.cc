@@ -148,6 +148,24 @@ TEST(Walker, NodeModulesCoveredByTheLockfileAreReportedOnce) {
   EXPECT_EQ(inv.dropped_duplicates, 1u);
 }
 
+// Distroless images have no status file: one control file per package in status.d, and the
+// OS from etc/os-release (or, failing that, debian_version).
+TEST(Walker, DistrolessStatusD) {
+  Fixture fx;
+  LayerAnalysis l1 = Walk({{"etc/debian_version", "12.5\n"},
+                           {"var/lib/dpkg/status.d/libssl3",
+                            "Package: libssl3\nVersion: 3.0.11-1~deb12u2\nArchitecture: amd64\nSource: openssl\n"},
+                           {"var/lib/dpkg/status.d/libssl3.md5sums", "abc  usr/lib/x\n"},
+                           {"var/lib/dpkg/status.d/base-files", "Package: base-files\nVersion: 12.4+deb12u5\n"}},
+                          fx);
+  Inventory inv = AssembleInventory({{"sha256:l1", "", &l1}});
+  EXPECT_EQ(inv.os.id, "debian");
+  EXPECT_EQ(Names(inv), (std::vector<std::string>{"base-files@12.4+deb12u5", "libssl3@3.0.11-1~deb12u2"}));
+  EXPECT_EQ(inv.packages[1].source_name, "openssl");
+  EXPECT_EQ(inv.packages[1].ecosystem, "Debian:12");
+  EXPECT_TRUE(l1.warnings.empty());
+}
+
 TEST(Walker, SymlinkLoopsTerminate) {
   std::map<std::string, std::string> links = {{"a", "b"}, {"b", "a"}, {"lib", "usr/lib"}};
   std::string p = "a/x";

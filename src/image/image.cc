@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "common/fs.h"
+#include "image/store_source.h"
 #include "image/tar_index.h"
 #include "oci/manifest.h"
 #include "oci/media_types.h"
@@ -361,6 +362,12 @@ Result<std::vector<std::unique_ptr<ImageSource>>> OpenImage(std::string_view ref
   if (strip("oci:")) return OpenLayout(reference, full, options);
   if (strip("oci-archive:")) return OpenArchive(reference, full, false, true, options);
   if (strip("docker-archive:")) return OpenArchive(reference, full, true, false, options);
+  if (strip("store:")) {
+    size_t at = reference.rfind('@');
+    if (at == std::string_view::npos) return InvalidArgument("store: references need @sha256:<digest>");
+    ASSIGN_OR_RETURN(Digest d, Digest::Parse(reference.substr(at + 1)));
+    return OpenFromStore(std::string(reference.substr(0, at)), d, full, options);
+  }
   if (reference.substr(0, 9) == "docker://")
     return Unimplemented("remote registry input is not available in this build");
   std::string path(reference);

@@ -63,7 +63,8 @@ Result<std::vector<std::unique_ptr<ImageSource>>> OpenFromBlobs(std::shared_ptr<
                                                                 const OpenOptions& options = {});
 
 // Parses a reference ("oci:DIR[:TAG]", "oci:DIR@sha256:...", "oci-archive:FILE[:TAG]",
-// "docker-archive:FILE[:REPO:TAG]") and opens it. A bare path is taken as an OCI layout
+// "docker-archive:FILE[:REPO:TAG]", "store:ROOT@sha256:..." for Surveyor's blob store) and opens
+// it. "docker://" (remote registries) is Unimplemented in this build. A bare path is taken as an OCI layout
 // directory when it has an index.json, otherwise as a docker-archive/oci-archive tarball.
 Result<std::vector<std::unique_ptr<ImageSource>>> OpenImage(std::string_view reference,
                                                             const OpenOptions& options = {});

@@ -120,6 +120,26 @@ TEST(DockerArchive, ManifestJsonAndLayerTars) {
   EXPECT_EQ(OpenImage("docker-archive:" + dir + "/d.tar:other:2").status().code(), StatusCode::kNotFound);
 }
 
+TEST(StoreInput, ReadsBlobsFromTheRegistryStore) {
+  std::string dir = TempDir("store");
+  std::string layout = dir + "/layout";
+  BuiltLayer l1 = GzipLayer({{"etc/a", "1"}});
+  std::string m = WriteImageBlobs(layout, {l1});
+  // Move the layout's blobs into the store's fan-out layout: blobs/sha256/<2 hex>/<hex>.
+  for (const auto& e : std::filesystem::directory_iterator(layout + "/blobs/sha256")) {
+    std::string hex = e.path().filename().string();
+    std::ifstream in(e.path(), std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    WriteFile(dir + "/store/blobs/sha256/" + hex.substr(0, 2) + "/" + hex, data);
+  }
+  auto imgs = OpenImage("store:" + dir + "/store@" + ComputeDigest(m).ToString());
+  ASSERT_TRUE(imgs.ok()) << imgs.status().ToString();
+  auto blob = (*imgs)[0]->OpenLayer(0);
+  ASSERT_TRUE(blob.ok());
+  EXPECT_TRUE(ReadAll(**blob) == l1.blob);
+  EXPECT_EQ(OpenImage("store:" + dir + "/store").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(OpenImage, BadInputs) {
   std::string dir = TempDir("bad");
   WriteFile(dir + "/junk.tar", std::string(2000, 'j'));

@@ -133,7 +133,8 @@ TEST(TarReader, EmptyStreamIsEmptyLayer) {
 
 TEST(TarReader, ThroughGzip) {
   std::string tar = BuildTar({{"var/lib/dpkg/status", "Package: a\n"}});
-  auto src = OpenAutoDecompressor(std::make_unique<MemorySource>(testing::Gzip(tar)));
+  std::string gz = testing::Gzip(tar);  // MemorySource borrows: keep the bytes alive
+  auto src = OpenAutoDecompressor(std::make_unique<MemorySource>(gz));
   ASSERT_TRUE(src.ok());
   TarReader r(**src);
   auto e = r.Next();

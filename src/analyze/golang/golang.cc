@@ -177,6 +177,7 @@ class GoAnalyzer final : public Analyzer {
           if (n == 0) break;
           window.append(buf, n);
         }
+        if (window.size() < pos + 32) return InvalidArgument("truncated Go build info");
         uint8_t flags = static_cast<uint8_t>(window[pos + 15]);
         if (!(flags & 2)) {
           out.warnings.push_back("pre-1.18 Go build info without a Go note; not read");

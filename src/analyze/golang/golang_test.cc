@@ -129,6 +129,29 @@ TEST(GoBuildInfo, NotGoAndCorrupt) {
   EXPECT_FALSE(ReadBuildInfo(ptr).ok());
 }
 
+// Through the analyzer: an ELF without the Go note is scanned as a stream; a magic at the very
+// end (found by fuzzing) must not read past the buffer.
+TEST(GoAnalyzer, StreamScanWithoutNote) {
+  auto a = MakeAnalyzer();
+  std::string elf = InlineElf();  // has no "Go\0\0" note
+  StringContent c(elf);
+  auto r = a->Analyze({"usr/bin/app", elf.size(), 0755}, c);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->packages.size(), 5u);
+  EXPECT_EQ(r->packages[0].version, "1.21.5");
+  std::string cut = "\x7f" "ELF";
+  cut.resize(8192 - 16, 'x');  // 16-aligned magic, nothing after it
+  cut += kMagic;
+  StringContent c2(cut);
+  auto r2 = a->Analyze({"usr/bin/cut", cut.size(), 0755}, c2);
+  EXPECT_FALSE(r2.ok());
+  std::string sh = "#!/bin/sh\necho hi\n" + std::string(2000, '#');
+  StringContent c3(sh);
+  auto r3 = a->Analyze({"usr/bin/sh", sh.size(), 0755}, c3);
+  ASSERT_TRUE(r3.ok());
+  EXPECT_TRUE(r3->packages.empty());
+}
+
 TEST(GoBuildInfo, GopathBuildHasOnlyStdlib) {
   BuildInfo info{"go1.19.8", ""};
   EXPECT_EQ(Ids(PackagesFromBuildInfo(info)), std::vector<std::string>{"stdlib@1.19.8"});

@@ -154,11 +154,12 @@ Status Walk(FileContent& content, std::string_view file_name, const ArchiveLimit
   std::string version = !manifest.version.empty() ? manifest.version : file_version;
   std::string group = manifest.vendor_id;
   if (group.empty() && !manifest.symbolic_name.empty()) {
-    // "org.apache.commons.io" → group "org.apache.commons"; a symbolic name without dots is not
-    // a group.
-    std::string sn = manifest.symbolic_name.substr(0, manifest.symbolic_name.find(';'));
+    // OSGi symbolic names are often "<group>.<artifact>" ("org.apache.commons.lang3" for
+    // commons-lang3 is not, "com.h2database" for h2 is the group itself): strip the last part
+    // only when it is the artifact; a name without dots is not a group.
+    std::string sn(Trim(manifest.symbolic_name.substr(0, manifest.symbolic_name.find(';'))));
     size_t dot = sn.rfind('.');
-    if (dot != std::string::npos) group = sn.substr(0, dot);
+    if (dot != std::string::npos) group = sn.substr(dot + 1) == artifact ? sn.substr(0, dot) : sn;
   }
   if (version.empty() && !have_manifest) return Status::Ok();
   if (version.empty()) {

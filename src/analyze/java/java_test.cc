@@ -112,6 +112,21 @@ TEST(JavaArchive, ManifestOnlyUsesFileName) {
   EXPECT_EQ(Ids(*r), std::vector<std::string>{"hamcrest-core@1.3"});
 }
 
+TEST(JavaArchive, SymbolicNameAsGroup) {
+  std::string h2 = BuildZip({{"META-INF/MANIFEST.MF",
+                              "Manifest-Version: 1.0\nBundle-SymbolicName: com.h2database\nBundle-Version: 2.1.214\n"}});
+  std::vector<std::string> warnings;
+  auto r = Parse(h2, "h2-2.1.214.jar", warnings);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Ids(*r), std::vector<std::string>{"com.h2database:h2@2.1.214"});
+  std::string j = BuildZip({{"META-INF/MANIFEST.MF",
+                             "Manifest-Version: 1.0\nBundle-SymbolicName: org.example.widget;singleton:=true\n"
+                             "Implementation-Version: 1.0\n"}});
+  auto r2 = Parse(j, "widget.jar", warnings);
+  ASSERT_TRUE(r2.ok());
+  EXPECT_EQ(Ids(*r2), std::vector<std::string>{"org.example:widget@1.0"});
+}
+
 TEST(JavaArchive, DeepNestingStopsWithWarning) {
   std::string jar = BuildZip({{"META-INF/maven/g/leaf/pom.properties", Pom("g", "leaf", "1")}});
   for (int i = 0; i < 50; ++i) jar = BuildZip({{"lib/n" + std::to_string(i) + ".jar", jar}}, true);

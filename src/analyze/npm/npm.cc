@@ -240,7 +240,25 @@ Result<std::vector<Package>> ParsePnpmLock(std::string_view text) {
     }
     YAML::Node packages = doc["packages"];
     if (!packages || !packages.IsMap()) return out;
-    // v9 marks dev-ness only through importers: collect names of dev-only direct deps.
+    // v9 has no per-package dev flag: a package is dev when an importer lists it (name and
+    // resolved version) under devDependencies and none lists it under dependencies.
+    std::set<std::string> dev_direct, prod_direct;
+    if (YAML::Node importers = doc["importers"]; importers && importers.IsMap()) {
+      for (auto imp = importers.begin(); imp != importers.end(); ++imp) {
+        if (!imp->second.IsMap()) continue;
+        for (auto [section, target] : {std::pair{"devDependencies", &dev_direct},
+                                       std::pair{"dependencies", &prod_direct},
+                                       std::pair{"optionalDependencies", &prod_direct}}) {
+          YAML::Node deps = imp->second[section];
+          if (!deps || !deps.IsMap()) continue;
+          for (auto d = deps.begin(); d != deps.end(); ++d) {
+            if (!d->second.IsMap() || !d->second["version"]) continue;
+            std::string v = d->second["version"].as<std::string>();
+            target->insert(d->first.as<std::string>() + "@" + v.substr(0, v.find('(')));
+          }
+        }
+      }
+    }
     std::set<std::string> seen;
     for (auto it = packages.begin(); it != packages.end(); ++it) {
       std::string key = it->first.as<std::string>();
@@ -253,6 +271,8 @@ Result<std::vector<Package>> ParsePnpmLock(std::string_view text) {
         continue;
       }
       bool dev = v.IsMap() && v["dev"] && v["dev"].as<std::string>() == "true";
+      std::string id = name + "@" + version;
+      if (dev_direct.count(id) && !prod_direct.count(id)) dev = true;
       if (!seen.insert(name + "@" + version).second) continue;
       out.push_back(Make(name, version, dev));
     }

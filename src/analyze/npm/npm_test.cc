@@ -95,6 +95,7 @@ TEST(PnpmLock, V9Keys) {
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].name, "acorn");
   EXPECT_EQ((*r)[0].version, "8.11.3");
+  EXPECT_TRUE((*r)[0].dev) << "importers list acorn under devDependencies";
   EXPECT_FALSE(ParsePnpmLock("a: [unclosed").ok());
 }
 
