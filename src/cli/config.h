@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -25,6 +26,15 @@ struct ServeConfig {
   uint64_t gc_interval_seconds = 3600;  // 0 turns automatic collection off
   uint64_t gc_grace_seconds = 3600;     // blobs younger than this are never collected
   uint64_t housekeeping_seconds = 60;   // how often uploads expire and pull times are written
+
+  // AWS APIs (ECR, Inspector2) and authentication
+  std::string account_id = "123456789012";  // 12 digits; in ARNs and registryId
+  std::string region = "us-east-1";         // clients must sign for this region
+  // Who may use /v2 without a registry token or signature: "none" (default: every request
+  // authenticates), "pull" (anonymous pull from every repository) or "push" (an open registry).
+  std::string auth_anonymous = "none";
+  // Repositories (anchored `*` globs) that allow anonymous pull even with auth.anonymous: none.
+  std::vector<std::string> anonymous_pull_repositories;
 
   // http
   uint64_t max_connections = 512;
