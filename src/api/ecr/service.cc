@@ -739,8 +739,10 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
   }
   if (op == "StartImageScan" || op == "DescribeImageScanFindings") {
     ASSIGN_OR_RETURN(auto repo, o.Repo(op));
-    const Json* id = GetObject(in, "imageId");
-    if (!id) return Validation("imageId", "null", "Member must not be null");
+    const Json* id_member = GetObject(in, "imageId");
+    if (!id_member) return Validation("imageId", "null", "Member must not be null");
+    const Json image_id = *id_member;  // call.input is swapped below
+    const Json* id = &image_id;
     if (op == "DescribeImageScanFindings") {
       ASSIGN_OR_RETURN(auto page, o.Page(100, 1000));
       (void)page;
