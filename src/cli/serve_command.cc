@@ -10,6 +10,7 @@
 
 #include "api/aws/registry_gate.h"
 #include "api/ecr/service.h"
+#include "api/inspector/service.h"
 #include "api/oci/routes.h"
 #include "auth/bootstrap.h"
 #include "auth/private_file.h"
@@ -145,6 +146,8 @@ int RunServe(const ServeFlags& flags) {
 
   api::ecr::EcrService ecr({db, registry, sigv4, tokens, SystemClock::Default(), aws_context});
   api::ecr::AddRoutes(router, ecr);
+  api::inspector::InspectorService inspector({db, sigv4, SystemClock::Default(), aws_context});
+  api::inspector::AddRoutes(router, inspector);
 
   http::Router oci_router;
   api::oci::AddRoutes(oci_router, registry);
