@@ -494,6 +494,14 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
   }
   if (op == "DeleteRepository") {
     ASSIGN_OR_RETURN(auto repo, o.Repo("DeleteRepository"));
+    if (OptBool(in, "force")) {
+      // Through the registry first, so that its observers hear of every deleted image.
+      ASSIGN_OR_RETURN(auto images, registry::ListImageRecords(d_.db, repo.id));
+      for (const auto& img : images) {
+        Status s = d_.registry.DeleteManifest(repo.name, img.digest);
+        if (!s.ok() && s.code() != StatusCode::kNotFound) return s;
+      }
+    }
     RETURN_IF_ERROR(registry::DeleteRepository(d_.db, repo.name, OptBool(in, "force"), account));
     return Json{{"repository", o.RepositoryJson(repo)}};
   }
