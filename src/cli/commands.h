@@ -19,5 +19,11 @@ void RegisterFsckCommand(CLI::App& app, CommandContext& ctx);
 // `surveyor versions compare|affected` (src/cli/versions_command.cc).
 void RegisterVersionsCommand(CLI::App& app, CommandContext& ctx);
 void RegisterAdminCommand(CLI::App& app, CommandContext& ctx);
+void RegisterDbCommand(CLI::App& app, CommandContext& ctx);
+
+// `surveyor sbom IMAGE`: the package inventory of an image (sbom_command.cc).
+void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
+
+void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -12,6 +12,9 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterFsckCommand(app, ctx);
   surveyor::cli::RegisterVersionsCommand(app, ctx);
   surveyor::cli::RegisterAdminCommand(app, ctx);
+  surveyor::cli::RegisterDbCommand(app, ctx);
+  surveyor::cli::RegisterSbomCommand(app, ctx);
+  surveyor::cli::RegisterScanCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

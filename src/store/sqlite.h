@@ -30,6 +30,7 @@ class Statement {
   Statement& Bind(int index, int64_t value);
   Statement& BindBlob(int index, std::string_view bytes);
   Statement& BindNull(int index);
+  Statement& BindDouble(int index, double value);
   Statement& BindOptional(int index, const std::optional<std::string>& text);
 
   // Steps once: true when a row is available, false when done.
@@ -76,6 +77,8 @@ class Database {
   Status Exec(std::string_view sql);
   int64_t LastInsertId() const { return sqlite3_last_insert_rowid(db_); }
   int Changes() const { return sqlite3_changes(db_); }
+  // True while a transaction is open on this connection.
+  bool InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
   Status Begin() { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() { return Exec("COMMIT"); }

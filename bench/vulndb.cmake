@@ -1,0 +1,8 @@
+# Benchmarks of src/vulndb: import rate from a local zip, peak memory on a large streamed feed,
+# package index lookups.
+if(benchmark_FOUND)
+  add_executable(bench_vulndb ${CMAKE_CURRENT_LIST_DIR}/bench_vulndb.cc)
+  target_link_libraries(bench_vulndb PRIVATE vulndb benchmark::benchmark)
+  target_compile_definitions(bench_vulndb PRIVATE
+    SURVEYOR_SHARED_DIR="${PROJECT_SOURCE_DIR}/../shared")
+endif()

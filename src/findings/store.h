@@ -1,0 +1,59 @@
+// The findings store: findings per image in the metadata database (migration track "findings"),
+// their state machine, and the reads the APIs need. An image is identified by (repository,
+// manifest digest). Reconcile turns a fresh set of facts for an image into created, updated,
+// closed and reopened findings in one transaction; nothing else writes findings.
+// Thread-safe through the Database lock.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "findings/finding.h"
+#include "store/sqlite.h"
+
+namespace surveyor::findings {
+
+const std::vector<store::Migration>& Migrations();
+Status Migrate(store::Database& db);
+
+enum class Change { kCreated, kUpdated, kClosed, kReopened };
+std::string_view ChangeName(Change c);
+
+struct FindingChange {
+  Change change;
+  Json finding;  // the finding after the change
+};
+
+struct ReconcileResult {
+  std::vector<FindingChange> changes;
+  int active = 0;  // findings active (or suppressed) after the reconcile
+};
+
+// Replaces what is known of an image's findings with `facts` (observed at `now`):
+//   new key → created ACTIVE; known, fingerprint changed → updated; known, unchanged → only
+//   lastObservedAt moves; CLOSED and seen again → reopened ACTIVE; known but absent → CLOSED.
+// SUPPRESSED findings stay suppressed through updates. Runs in its own transaction unless the
+// caller holds one (then it joins it), so events can be written atomically with it.
+Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
+                                  const std::vector<FindingFacts>& facts, TimePoint now);
+
+// Closes every open finding of an image (it was deleted, or its scan eligibility expired).
+Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now);
+
+struct SeveritySummary {
+  int critical = 0, high = 0, medium = 0, low = 0, informational = 0, untriaged = 0;
+  int total() const { return critical + high + medium + low + informational + untriaged; }
+};
+// Counts of ACTIVE findings of an image.
+Result<SeveritySummary> SummarizeImage(store::Database& db, std::string_view repository,
+                                       std::string_view digest);
+// The findings of an image (ACTIVE and SUPPRESSED unless `include_closed`), by severity.
+Result<std::vector<Json>> ImageFindings(store::Database& db, std::string_view repository,
+                                        std::string_view digest, bool include_closed);
+
+int SeverityRank(std::string_view severity);  // CRITICAL 5 … UNTRIAGED 0
+
+}  // namespace surveyor::findings
