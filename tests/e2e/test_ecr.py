@@ -584,3 +584,18 @@ def test_repository_policy_enforced(ecr, tmp_path):
     r = ecr.cli(AWS_V2, "ecr", "get-repository-policy", "--repository-name", "locked", ok=False)
     assert "RepositoryPolicyNotFoundException" in r.stderr
     ecr.cli(AWS_V2, "ecr", "describe-images", "--repository-name", "locked", key_id=bob_id, secret=bob_secret)
+
+
+@pytest.mark.skipif(shutil.which("podman") is None, reason="podman not installed")
+def test_podman_login_with_get_login_password(ecr, tmp_path):
+    # SCENARIOS §4: aws ecr get-login-password | podman login --username AWS --password-stdin.
+    from conftest import podman_args
+    password = ecr.cli(AWS_V2, "ecr", "get-login-password", output="text").strip()
+    base = ["podman", *podman_args(tmp_path), "login", "--tls-verify=false", "--username", "AWS",
+            "--password-stdin"]
+    ok = subprocess.run([*base, "--authfile", str(tmp_path / "a.json"), ecr.server.host],
+                        input=password, capture_output=True, text=True, timeout=60)
+    assert ok.returncode == 0 and "Login Succeeded" in ok.stdout, ok.stderr
+    bad = subprocess.run([*base, "--authfile", str(tmp_path / "b.json"), ecr.server.host],
+                         input="not-a-token", capture_output=True, text=True, timeout=60)
+    assert bad.returncode != 0 and "invalid username/password" in bad.stderr
