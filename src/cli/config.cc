@@ -76,8 +76,6 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "http.io_timeout_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.io_timeout_seconds));
     else if (full == "http.shutdown_grace_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.shutdown_grace_seconds));
-    else if (full == "events.account_id") RETURN_IF_ERROR(ReadString(v, full, c.events_account_id));
-    else if (full == "events.region") RETURN_IF_ERROR(ReadString(v, full, c.events_region));
     else if (full == "events.max_attempts") RETURN_IF_ERROR(ReadUint(v, full, c.events_max_attempts));
     else if (full == "events.base_backoff_ms")
       RETURN_IF_ERROR(ReadUint(v, full, c.events_base_backoff_ms));
@@ -89,8 +87,20 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
       RETURN_IF_ERROR(ReadStringMap(v, full, c.events_command_targets));
     else if (full == "events.file_targets")
       RETURN_IF_ERROR(ReadStringMap(v, full, c.events_file_targets));
+    else if (full == "aws.account_id") RETURN_IF_ERROR(ReadString(v, full, c.account_id));
+    else if (full == "aws.region") RETURN_IF_ERROR(ReadString(v, full, c.region));
+    else if (full == "auth.anonymous") RETURN_IF_ERROR(ReadString(v, full, c.auth_anonymous));
+    else if (full == "auth.anonymous_pull_repositories") {
+      if (!v.IsSequence()) return InvalidArgument("config key '" + full + "' must be a list");
+      c.anonymous_pull_repositories.clear();
+      for (const auto& item : v) {
+        std::string glob;
+        RETURN_IF_ERROR(ReadString(item, full, glob));
+        c.anonymous_pull_repositories.push_back(glob);
+      }
+    }
     else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc" ||
-                                key == "scan" || key == "events"))
+                                key == "scan" || key == "events" || key == "aws" || key == "auth"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }

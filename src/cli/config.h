@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/status.h"
 
@@ -33,6 +34,15 @@ struct ServeConfig {
   uint64_t scan_workers = 2;
   uint64_t scan_poll_seconds = 2;      // how often new advisory imports are looked for
 
+  // AWS APIs (ECR, Inspector2) and authentication
+  std::string account_id = "123456789012";  // 12 digits; in ARNs and registryId
+  std::string region = "us-east-1";         // clients must sign for this region
+  // Who may use /v2 without a registry token or signature: "none" (default: every request
+  // authenticates), "pull" (anonymous pull from every repository) or "push" (an open registry).
+  std::string auth_anonymous = "none";
+  // Repositories (anchored `*` globs) that allow anonymous pull even with auth.anonymous: none.
+  std::vector<std::string> anonymous_pull_repositories;
+
   // http
   uint64_t max_connections = 512;
   uint64_t max_header_bytes = 64 * 1024;
@@ -41,8 +51,6 @@ struct ServeConfig {
   uint64_t shutdown_grace_seconds = 20;
 
   // events (EventBridge-style rules and their targets)
-  std::string events_account_id = "123456789012";  // `account` of every event
-  std::string events_region = "us-east-1";         // `region` of every event
   uint64_t events_max_attempts = 8;                // then a delivery becomes a dead letter
   uint64_t events_base_backoff_ms = 500;           // first retry delay, doubled per attempt
   uint64_t events_max_backoff_ms = 300000;         // retry delay cap (jitter: 50-100%)

@@ -9,7 +9,16 @@
 #include <iostream>
 
 #include "api/events/routes.h"
+#include "api/aws/registry_gate.h"
+#include "api/ecr/service.h"
+#include "api/inspector/service.h"
 #include "api/oci/routes.h"
+#include "auth/bootstrap.h"
+#include "auth/private_file.h"
+#include "auth/registry_token.h"
+#include "auth/sigv4.h"
+#include "auth/sqlite_key_store.h"
+#include "registry/repository_settings.h"
 #include "cli/commands.h"
 #include "cli/config.h"
 #include "common/log.h"
@@ -29,6 +38,7 @@ struct ServeFlags {
   std::string listen;
   std::string data_dir;
   std::string log_level;
+  std::string anonymous;
 };
 
 int RunServe(const ServeFlags& flags) {
@@ -43,6 +53,18 @@ int RunServe(const ServeFlags& flags) {
   if (!flags.listen.empty()) config.listen = flags.listen;
   if (!flags.data_dir.empty()) config.data_dir = flags.data_dir;
   if (!flags.log_level.empty()) config.log_level = flags.log_level;
+  if (!flags.anonymous.empty()) config.auth_anonymous = flags.anonymous;
+  const auto anonymous = api::aws::ParseAnonymousAccess(config.auth_anonymous);
+  if (!anonymous) {
+    std::cerr << "surveyor serve: auth.anonymous must be none, pull or push, not '"
+              << config.auth_anonymous << "'\n";
+    return 2;
+  }
+  if (config.account_id.size() != 12 ||
+      config.account_id.find_first_not_of("0123456789") != std::string::npos) {
+    std::cerr << "surveyor serve: aws.account_id must be 12 digits\n";
+    return 2;
+  }
 
   log::Level level;
   if (!log::ParseLevel(config.log_level, level)) {
@@ -95,7 +117,7 @@ int RunServe(const ServeFlags& flags) {
     registry.AddObserver(scanner.get());
   }
   // Events: registry pushes and deletions go to the outbox; the dispatcher delivers them.
-  events::BusIdentity bus{config.events_account_id, config.events_region, &SystemClock::Default()};
+  events::BusIdentity bus{config.account_id, config.region, &SystemClock::Default()};
   events::RegistryEventObserver event_observer(db, bus);
   registry.AddObserver(&event_observer);
   events::DispatcherOptions dispatch_options;
@@ -136,7 +158,49 @@ int RunServe(const ServeFlags& flags) {
   router.AddExact("metrics", http::Method::kGet, "/metrics", [&](http::Request&) {
     return http::Response::Text(200, metrics.Render(), "text/plain; version=0.0.4");
   });
-  api::oci::AddRoutes(router, registry);
+  // Identity: access keys (secrets sealed under a key file), the first-start key, SigV4 and
+  // registry tokens for `aws ecr get-login-password`.
+  auto keys = auth::SqliteKeyStore::Open(auth::KeyStoreOptionsForDataDir(config.data_dir));
+  if (!keys.ok()) {
+    std::cerr << "surveyor serve: " << keys.status().message() << "\n";
+    return 1;
+  }
+  auto boot = auth::EnsureBootstrapKey(config.data_dir, **keys);
+  if (!boot.ok()) {
+    std::cerr << "surveyor serve: " << boot.status().message() << "\n";
+    return 1;
+  }
+  if (boot->created) {
+    std::cerr << "surveyor serve: created access key " << boot->access_key_id
+              << "; credentials written to " << boot->path << "\n";
+  }
+  auth::SigV4Verifier sigv4(**keys, SystemClock::Default(), {.region = config.region});
+  auto token_key = auth::LoadOrCreateKeyFile(auth::RegistryTokenKeyPath(config.data_dir));
+  if (!token_key.ok()) {
+    std::cerr << "surveyor serve: " << token_key.status().message() << "\n";
+    return 1;
+  }
+  auth::RegistryTokens tokens(*token_key, **keys, SystemClock::Default());
+  api::aws::AwsContext aws_context{config.account_id, config.region};
+
+  api::ecr::EcrService ecr({db, registry, sigv4, tokens, SystemClock::Default(), aws_context});
+  api::ecr::AddRoutes(router, ecr);
+  api::inspector::InspectorService inspector({db, sigv4, SystemClock::Default(), aws_context});
+  api::inspector::AddRoutes(router, inspector);
+
+  http::Router oci_router;
+  api::oci::AddRoutes(oci_router, registry);
+  api::aws::RegistryGate gate(
+      tokens, sigv4, aws_context, {*anonymous, config.anonymous_pull_repositories},
+      [&db, &aws_context](std::string_view repo) -> Result<std::optional<std::string>> {
+        auto r = registry::GetRepository(db, repo, aws_context.account_id);
+        if (!r.ok()) {
+          if (r.status().code() == StatusCode::kNotFound) return std::optional<std::string>();
+          return r.status();
+        }
+        return r->settings.policy_text;
+      });
+  router.AddPrefix("v2", "/v2", [&](http::Request& r) { return gate.Handle(r, oci_router); });
   api::events::AddRoutes(router, events_context);
   // Per-target series (labels rule and target); the totals are on /metrics.
   router.AddExact("events_metrics", http::Method::kGet, "/metrics/events", [&](http::Request&) {
@@ -224,6 +288,8 @@ void RegisterServeCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--listen", flags->listen, "host:port to listen on (default 127.0.0.1:5000)");
   cmd->add_option("--data", flags->data_dir, "data directory (default ./data)");
   cmd->add_option("--log-level", flags->log_level, "debug, info, warn, error or off");
+  cmd->add_option("--anonymous", flags->anonymous,
+                  "anonymous /v2 access: none (default), pull or push (auth.anonymous)");
   cmd->callback([flags, &ctx] { ctx.exit_code = RunServe(*flags); });
 }
 

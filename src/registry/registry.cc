@@ -1,5 +1,7 @@
 #include "registry/registry.h"
 
+#include "registry/repository_settings.h"
+
 #include <openssl/rand.h>
 
 #include <algorithm>
@@ -386,6 +388,8 @@ Result<PutManifestResult> Registry::PutManifest(std::string_view repository,
     RETURN_IF_ERROR(stmt.Run());
   }
   if (!ref.is_digest()) {
+    // ECR tag immutability: an immutable tag never moves (the original stays).
+    RETURN_IF_ERROR(CheckTagMove(db_, repo_id, repository, ref.tag(), digest.ToString()));
     ASSIGN_OR_RETURN(auto stmt,
                      db_.Prepare("INSERT INTO tags(repository_id, name, digest, updated_at) VALUES "
                                  "(?, ?, ?, ?) ON CONFLICT(repository_id, name) DO UPDATE SET "

@@ -56,6 +56,24 @@ CREATE TABLE tags (
 ) WITHOUT ROWID;
 CREATE INDEX tags_digest ON tags(repository_id, digest);
 )sql"},
+      {2, "registry: ECR repository settings and registry-wide settings", R"sql(
+CREATE TABLE repository_settings (
+  repository_id INTEGER PRIMARY KEY REFERENCES repositories(id) ON DELETE CASCADE,
+  tag_mutability TEXT NOT NULL DEFAULT 'MUTABLE',
+  mutability_filters TEXT NOT NULL DEFAULT '[]',
+  scan_on_push INTEGER NOT NULL DEFAULT 0,
+  encryption_type TEXT NOT NULL DEFAULT 'AES256',
+  kms_key TEXT,
+  policy_text TEXT,
+  lifecycle_policy_text TEXT,
+  lifecycle_evaluated_at INTEGER,
+  tags TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE registry_settings (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }

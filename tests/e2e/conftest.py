@@ -29,10 +29,15 @@ def surveyor_bin():
 
 
 class Server:
-    """A surveyor serve process. start() waits for its 'listening' line; port 0 picks a port."""
+    """A surveyor serve process. start() waits for its 'listening' line; port 0 picks a port.
 
-    def __init__(self, data_dir, extra_args=()):
+    `anonymous` is passed as --anonymous: the OCI protocol, durability and GC tests drive an open
+    registry ("push": no credentials needed), while the server's own default is "none" (every /v2
+    request needs a registry token or a signature); ECR/Inspector tests pass "none"."""
+
+    def __init__(self, data_dir, extra_args=(), anonymous="push"):
         self.data_dir = data_dir
+        self.anonymous = anonymous
         self.extra_args = list(extra_args)
         self.proc = None
         self.port = None
@@ -42,7 +47,7 @@ class Server:
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(
             [surveyor_bin(), "serve", "--listen", f"127.0.0.1:{port}", "--data", self.data_dir,
-             "--log-level", "warn", *self.extra_args],
+             "--log-level", "warn", "--anonymous", self.anonymous, *self.extra_args],
             stdout=subprocess.PIPE, stderr=log)
         line = self.proc.stdout.readline().decode()
         m = re.search(r"http://127\.0\.0\.1:(\d+)", line)
