@@ -29,6 +29,7 @@
 #include "cli/storage.h"
 #include "registry/gc.h"
 #include "scan/service.h"
+#include "events/outbox.h"
 
 namespace surveyor::cli {
 namespace {
@@ -112,6 +113,29 @@ int RunServe(const ServeFlags& flags) {
     scan_options.cache_dir = JoinPath(config.data_dir, "layer-cache");
     scan_options.workers = static_cast<int>(config.scan_workers);
     scan_options.poll_interval = std::chrono::seconds(config.scan_poll_seconds);
+    scan_options.account_id = config.account_id;
+    scan_options.region = config.region;
+    // Findings that open, change or close, and completed scans, go out as events in the same
+    // transaction as the findings themselves.
+    scan_options.on_results = [&config](store::Database& tx_db, const scan::ScanResults& r) {
+      events::BusIdentity bus{config.account_id, config.region, &SystemClock::Default()};
+      for (const auto& change : r.changes.changes) {
+        RETURN_IF_ERROR(events::Enqueue(tx_db, events::FindingEvent(bus, change.finding)));
+      }
+      if (r.first_scan) {
+        const std::map<std::string, int64_t> counts = {
+            {"CRITICAL", r.summary.critical}, {"HIGH", r.summary.high},
+            {"MEDIUM", r.summary.medium},     {"LOW", r.summary.low},
+            {"INFORMATIONAL", r.summary.informational}, {"UNDEFINED", r.summary.untriaged}};
+        RETURN_IF_ERROR(events::Enqueue(tx_db, events::InspectorScanEvent(
+                                                   bus, r.image.repository, r.image.digest,
+                                                   r.image.tags, counts)));
+        RETURN_IF_ERROR(events::Enqueue(tx_db, events::EcrImageScanEvent(
+                                                   bus, r.image.repository, r.image.digest,
+                                                   r.image.tags, counts)));
+      }
+      return Status::Ok();
+    };
     scanner = std::make_unique<scan::Service>(db, blobs, registry, SystemClock::Default(),
                                               scan_options);
     registry.AddObserver(scanner.get());

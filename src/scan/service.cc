@@ -174,6 +174,30 @@ Status Service::RequestScan(std::string_view repository, std::string_view digest
   return Status::Ok();
 }
 
+registry::EffectiveScanning Service::ScanningFor(std::string_view repository, bool& basic) {
+  bool configured = false;
+  {
+    auto lock = db_.Lock();
+    auto stmt = db_.Prepare("SELECT 1 FROM registry_settings WHERE name = 'scanning_configuration'");
+    if (stmt.ok()) {
+      auto row = stmt->Step();
+      configured = row.ok() && *row;
+    }
+  }
+  registry::ScanningConfiguration config;
+  if (configured) {
+    auto loaded = registry::LoadScanningConfiguration(db_);
+    if (loaded.ok()) config = *loaded;
+  } else {
+    config.scan_type = "ENHANCED";  // Surveyor's default: scan everything, keep it current
+  }
+  basic = config.scan_type == "BASIC";
+  bool scan_on_push = false;
+  auto repo = registry::GetRepository(db_, repository, options_.account_id);
+  if (repo.ok()) scan_on_push = repo->settings.scan_on_push;
+  return registry::EffectiveScanningFor(config, repository, scan_on_push);
+}
+
 void Service::OnManifestPushed(std::string_view repository, const Digest& digest,
                                std::string_view /*tag*/, std::string_view media_type) {
   // Indexes are not images: their children are pushed (and scanned) on their own.
@@ -190,6 +214,10 @@ void Service::OnManifestPushed(std::string_view repository, const Digest& digest
       if (row.ok() && *row) return;  // a retag of a scanned image: nothing new to scan
     }
   }
+  bool basic = false;
+  const registry::EffectiveScanning scanning = ScanningFor(repository, basic);
+  // MANUAL, or no matching rule: the image waits for StartImageScan.
+  if (!scanning.scan_on_push && scanning.scan_frequency != "CONTINUOUS_SCAN") return;
   Status s = RequestScan(repository, digest.ToString(), false);
   if (!s.ok()) log::Error("cannot queue scan", {{"image", std::string(repository) + "@" + digest.ToString()}, {"error", s.ToString()}});
 }
@@ -269,17 +297,32 @@ Result<findings::ImageContext> Service::Context(std::string_view repository,
   return image;
 }
 
-Status Service::Rematch(const Job& job, const analyze::Inventory& inventory) {
+Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
   ASSIGN_OR_RETURN(findings::ImageContext image, Context(job.repository, job.digest, inventory));
+  bool basic = false;
+  const registry::EffectiveScanning scanning = ScanningFor(job.repository, basic);
+  // Re-evaluation after an advisory import is continuous scanning: only where it applies.
+  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return Status::Ok();
   std::vector<findings::FindingFacts> facts;
   {
     std::lock_guard lock(source_mu_);
     ASSIGN_OR_RETURN(match::VulnDbSource * source, Source());
-    ASSIGN_OR_RETURN(match::MatchResult matched, match::MatchInventory(inventory, *source));
+    match::MatchOptions match_options;
+    match_options.os_only = basic;  // BASIC scanning covers OS packages only
+    ASSIGN_OR_RETURN(match::MatchResult matched,
+                     match::MatchInventory(inventory, *source, match_options));
     for (const auto& m : matched.matches) facts.push_back(findings::FactsFor(m, inventory));
   }
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
   ASSIGN_OR_RETURN(findings::ReconcileResult changes,
                    findings::Reconcile(db_, image, facts, clock_.Now()));
+  if (options_.on_results) {
+    ASSIGN_OR_RETURN(findings::SeveritySummary summary,
+                     findings::SummarizeImage(db_, job.repository, job.digest));
+    RETURN_IF_ERROR(options_.on_results(db_, {image, changes, summary, first_scan}));
+  }
+  RETURN_IF_ERROR(tx.Commit());
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
                               {"changes", changes.changes.size()}});
@@ -323,7 +366,7 @@ Status Service::Analyze(const Job& job) {
     }
     RETURN_IF_ERROR(tx.Commit());
   }
-  RETURN_IF_ERROR(Rematch(job, analysis.inventory));
+  RETURN_IF_ERROR(Rematch(job, analysis.inventory, true));
   return SetStatus(job.repository, job.digest, "COMPLETE", "The scan was completed successfully.");
 }
 
@@ -339,7 +382,7 @@ Status Service::RunJob(const Job& job) {
     if (!row || stmt.ColumnIsNull(0)) return Status::Ok();  // not analysed (yet): nothing to do
     ASSIGN_OR_RETURN(inventory, DecodeInventory(stmt.ColumnText(0)));
   }
-  return Rematch(job, inventory);
+  return Rematch(job, inventory, false);
 }
 
 Status Service::Drain() {

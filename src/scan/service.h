@@ -14,6 +14,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -25,8 +26,11 @@
 #include "analyze/cache.h"
 #include "common/clock.h"
 #include "findings/finding.h"
+#include "findings/store.h"
 #include "match/advisory_source.h"
 #include "registry/registry.h"
+#include "registry/repository_settings.h"
+#include "registry/scanning_config.h"
 #include "store/blob_store.h"
 #include "store/sqlite.h"
 
@@ -34,6 +38,16 @@ namespace surveyor::scan {
 
 const std::vector<store::Migration>& Migrations();
 Status Migrate(store::Database& db);
+
+// Called inside the transaction that records a scan's results, so that what it writes (events in
+// the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis.
+struct ScanResults {
+  const findings::ImageContext& image;
+  const findings::ReconcileResult& changes;
+  const findings::SeveritySummary& summary;
+  bool first_scan;
+};
+using ResultsHook = std::function<Status(store::Database&, const ScanResults&)>;
 
 struct ServiceOptions {
   std::string vulndb_dir;          // where `surveyor db import|update` writes
@@ -43,6 +57,7 @@ struct ServiceOptions {
   int max_attempts = 3;
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
+  ResultsHook on_results;  // optional
 };
 
 struct ScanStatus {
@@ -92,7 +107,10 @@ class Service final : public registry::Observer {
   Result<std::optional<Job>> ClaimJob();
   surveyor::Status RunJob(const Job& job);
   surveyor::Status Analyze(const Job& job);
-  surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory);
+  surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan);
+  // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
+  // none was ever set: ENHANCED, every repository, continuously).
+  registry::EffectiveScanning ScanningFor(std::string_view repository, bool& basic);
   surveyor::Status SetStatus(std::string_view repository, std::string_view digest,
                              std::string_view status, std::string_view description);
   Result<findings::ImageContext> Context(std::string_view repository, std::string_view digest,
