@@ -25,7 +25,7 @@ Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, cons
 // Joins the caller's transaction when it has one, otherwise opens one.
 class MaybeTransaction {
  public:
-  explicit MaybeTransaction(store::Database& db) : db_(db), lock_(db.Lock()) {
+  explicit MaybeTransaction(store::Database& db) : lock_(db.Lock()) {
     if (db.InTransaction()) return;
     tx_.emplace(db);
   }
@@ -33,7 +33,6 @@ class MaybeTransaction {
   Status Commit() { return tx_ ? tx_->Commit() : Status::Ok(); }
 
  private:
-  store::Database& db_;
   std::unique_lock<std::recursive_mutex> lock_;
   std::optional<store::Transaction> tx_;
   Status ok_;
