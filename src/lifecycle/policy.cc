@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "common/glob.h"
 #include "common/json.h"
 
 namespace surveyor::lifecycle {
@@ -176,24 +177,7 @@ std::string_view TagStatusName(TagStatus s) {
 }
 
 bool TagMatchesPattern(std::string_view tag, std::string_view pattern) {
-  // Iterative glob with single-star backtracking: linear in practice, no recursion.
-  size_t t = 0, p = 0, star = std::string_view::npos, mark = 0;
-  while (t < tag.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == tag[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return GlobMatch(tag, pattern);
 }
 
 Result<Policy> ParseLifecyclePolicy(std::string_view text) {

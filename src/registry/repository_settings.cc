@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "common/glob.h"
 #include "common/json.h"
 
 namespace surveyor::registry {
@@ -87,24 +88,7 @@ std::optional<TagMutability> ParseTagMutability(std::string_view name) {
 }
 
 bool GlobMatches(std::string_view text, std::string_view pattern) {
-  // Iterative wildcard match with backtracking to the last '*': O(|text| * |pattern|) worst case.
-  size_t t = 0, p = 0, star = std::string_view::npos, mark = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '*') {
-      star = p++;
-      mark = t;
-    } else if (p < pattern.size() && pattern[p] == text[t]) {
-      ++p;
-      ++t;
-    } else if (star != std::string_view::npos) {
-      p = star + 1;
-      t = ++mark;
-    } else {
-      return false;
-    }
-  }
-  while (p < pattern.size() && pattern[p] == '*') ++p;
-  return p == pattern.size();
+  return GlobMatch(text, pattern);
 }
 
 bool TagIsImmutable(const RepositorySettings& settings, std::string_view tag) {
