@@ -37,6 +37,7 @@ namespace {
 // A SyncReadStream over a socket fd whose reads wait at most until a deadline.
 class FdStream {
  public:
+  static constexpr uint64_t kSendFileChunk = 256 << 10;
   explicit FdStream(int fd) : fd_(fd) {}
   void set_deadline(Clock::time_point deadline) { deadline_ = deadline; stall_ = {}; }
   void set_stall_timeout(std::chrono::milliseconds stall) { stall_ = stall; }
@@ -97,7 +98,10 @@ class FdStream {
     off_t off = static_cast<off_t>(offset);
     while (length > 0) {
       if (!WaitWritable(stall)) return false;
-      const size_t chunk = static_cast<size_t>(std::min<uint64_t>(length, 1 << 30));
+      // Modest chunks: one huge sendfile() keeps the connection's thread inside the kernel for the
+      // whole blob, and with several layers pulled at once on two cores the receivers starve
+      // (bench/registry.sh measured skopeo pulls ~25% slower with 1 GiB chunks than with 256 KiB).
+      const size_t chunk = static_cast<size_t>(std::min<uint64_t>(length, kSendFileChunk));
       const ssize_t n = ::sendfile(fd_, file_fd, &off, chunk);
       if (n < 0) {
         if (errno == EINTR || errno == EAGAIN) continue;
