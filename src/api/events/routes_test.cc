@@ -125,11 +125,11 @@ class SignedRoutesTest : public ::testing::Test {
                               "/aws4_request";
     const std::string prefix = "AWS4-HMAC-SHA256 Credential=" + std::string(key_id) + "/" + scope +
                                ", SignedHeaders=" + signed_headers + ", Signature=";
-    r.headers.Add("Authorization", prefix + std::string(64, '0'));
+    const std::string placeholder = prefix + std::string(64, '0');  // `parsed` views into it
+    r.headers.Add("Authorization", placeholder);
     std::vector<auth::Header> storage;
     auth::SignedRequest view = aws::ToSignedRequest(r, body, storage);
-    auto parsed = auth::ParseAuthorizationHeader(prefix + std::string(64, '0'),
-                                                 auth::ErrorProtocol::kAwsJson);
+    auto parsed = auth::ParseAuthorizationHeader(placeholder, auth::ErrorProtocol::kAwsJson);
     EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
     const std::string canonical = auth::CanonicalRequest(view, *parsed, auth::Sha256Hex(body));
     const std::string sts = auth::StringToSign(kAmzDate, parsed->credential_scope, canonical);
