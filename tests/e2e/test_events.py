@@ -579,3 +579,68 @@ def test_scan_resource_change_events_from_scanning_configuration(tmp_path):
         assert len(events(3)) == 3  # nothing else was emitted
     finally:
         server.stop()
+
+
+def test_scan_and_finding_events_commit_with_the_findings(tmp_path):
+    from conftest import make_oci_layout
+    from test_scanning import CRITICAL_VECTOR, LOCK, db_import, osv, write_feed
+    data_dir = str(tmp_path / "data")
+    os.makedirs(data_dir)
+    feed = str(tmp_path / "feed")
+    write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR)])
+    db_import(data_dir, feed)
+    layout = str(tmp_path / "layout")
+    make_oci_layout(layout, "v1", [{"app/package-lock.json": json.dumps(LOCK).encode()}])
+    jsonl = tmp_path / "scan.jsonl"
+    server = start_server(tmp_path, {"events": {"file_targets": {"scan": str(jsonl)}}})
+
+    def wait(predicate, what):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            lines = jsonl.read_text().splitlines() if jsonl.exists() else []
+            got = [json.loads(line) for line in lines]
+            if predicate(got):
+                return got
+            time.sleep(0.05)
+        raise AssertionError(f"no {what} in {jsonl}")
+
+    try:
+        aws(server, "events", "put-rule", "--name", "scans", "--event-pattern", json.dumps(
+            {"detail-type": ["Inspector2 Finding", "Inspector2 Scan", "ECR Image Scan"]}))
+        aws(server, "events", "put-targets", "--rule", "scans", "--targets",
+            json.dumps([{"Id": "file", "Arn": "arn:surveyor:events:local:file/scan"}]))
+        skopeo("copy", TLS, f"oci:{layout}:v1", f"docker://{server.host}/prod-my-app:v1")
+        got = wait(lambda g: any(e["detail-type"] == "ECR Image Scan" for e in g), "ECR Image Scan")
+        # The scan's status was committed with the event: it is COMPLETE the moment it arrives.
+        scan = next(e for e in got if e["detail-type"] == "ECR Image Scan")
+        digest = scan["detail"]["image-digest"]
+        # (Read from the metadata database: the ECR API does not serve scan status yet.)
+        import sqlite3
+        con = sqlite3.connect(f"file:{data_dir}/metadata.db?mode=ro", uri=True)
+        try:
+            status = con.execute("SELECT status FROM scan_images WHERE repository = ? AND digest = ?",
+                                 ("prod-my-app", digest)).fetchone()
+        finally:
+            con.close()
+        assert status == ("COMPLETE",), status
+        assert scan["detail"]["scan-status"] == "COMPLETE"
+        assert scan["detail"]["finding-severity-counts"] == {"CRITICAL": 1}
+        assert scan["resources"] == ["arn:aws:ecr:us-east-1:123456789012:repository/prod-my-app"]
+        got = wait(lambda g: sum(e["detail-type"] != "ECR Image Scan" for e in g) >= 2, "Inspector2 events")
+        inspector_scan = next(e for e in got if e["detail-type"] == "Inspector2 Scan")
+        assert inspector_scan["detail"]["scan-status"] == "INITIAL_SCAN_COMPLETE"
+        assert inspector_scan["detail"]["finding-severity-counts"] == {"CRITICAL": 1, "TOTAL": 1}
+        active = [e for e in got if e["detail-type"] == "Inspector2 Finding"]
+        assert len(active) == 1 and active[0]["detail"]["status"] == "ACTIVE"
+        assert active[0]["detail"]["title"] == "TEST-0001 - left-pad"
+        arn = active[0]["detail"]["findingArn"]
+
+        # Deleting the image closes its finding, and the CLOSED event commits with the closing.
+        aws(server, "ecr", "batch-delete-image", "--repository-name", "prod-my-app",
+            "--image-ids", f"imageDigest={digest}")
+        got = wait(lambda g: any(e["detail-type"] == "Inspector2 Finding" and
+                                 e["detail"]["status"] == "CLOSED" for e in g), "CLOSED finding")
+        closed = [e for e in got if e["detail-type"] == "Inspector2 Finding" and e["detail"]["status"] == "CLOSED"]
+        assert len(closed) == 1 and closed[0]["detail"]["findingArn"] == arn
+    finally:
+        server.stop()
