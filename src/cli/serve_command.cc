@@ -140,10 +140,11 @@ int RunServe(const ServeFlags& flags) {
                                               scan_options);
     registry.AddObserver(scanner.get());
   }
-  // Events: registry pushes and deletions go to the outbox; the dispatcher delivers them.
+  // Events: registry pushes and deletions go to the outbox inside the registry's transaction;
+  // the dispatcher delivers them.
   events::BusIdentity bus{config.account_id, config.region, &SystemClock::Default()};
-  events::RegistryEventObserver event_observer(db, bus);
-  registry.AddObserver(&event_observer);
+  events::RegistryEventObserver event_observer(bus);
+  registry.AddTransactionObserver(&event_observer);
   events::DispatcherOptions dispatch_options;
   dispatch_options.max_attempts = static_cast<int>(std::max<uint64_t>(1, config.events_max_attempts));
   dispatch_options.base_backoff = std::chrono::milliseconds(config.events_base_backoff_ms);
@@ -152,8 +153,6 @@ int RunServe(const ServeFlags& flags) {
   dispatch_options.senders.commands = config.events_command_targets;
   dispatch_options.senders.files = config.events_file_targets;
   events::Dispatcher dispatcher(db, bus, dispatch_options);
-  api::events::Context events_context{db, bus, &dispatcher,
-                                      std::chrono::milliseconds(config.events_target_timeout_ms)};
 
   http::Metrics metrics;
   metrics.AddCounter("surveyor_events_delivered_total", "Event deliveries that succeeded.",
@@ -225,6 +224,10 @@ int RunServe(const ServeFlags& flags) {
         return r->settings.policy_text;
       });
   router.AddPrefix("v2", "/v2", [&](http::Request& r) { return gate.Handle(r, oci_router); });
+  // EventBridge and SNS calls are SigV4-verified like the other AWS APIs.
+  api::events::Context events_context{db, bus, &dispatcher,
+                                      std::chrono::milliseconds(config.events_target_timeout_ms),
+                                      &sigv4};
   api::events::AddRoutes(router, events_context);
   // Per-target series (labels rule and target); the totals are on /metrics.
   router.AddExact("events_metrics", http::Method::kGet, "/metrics/events", [&](http::Request&) {

@@ -131,7 +131,8 @@ Json Inspector2ScanDetail(const std::string& repository_arn, const std::string& 
 }
 
 Json EcrScanResourceChangeDetail(const std::string& action_type,
-                                 const std::vector<ScanFrequencyChange>& repositories) {
+                                 const std::vector<ScanFrequencyChange>& repositories,
+                                 const std::string& scan_type) {
   Json repos = Json::array();
   for (const auto& r : repositories) {
     Json entry = {{"repository-name", r.repository_name},
@@ -145,7 +146,7 @@ Json EcrScanResourceChangeDetail(const std::string& action_type,
   return {{"action-type", action_type},
           {"repositories", repos},
           {"resource-type", "REPOSITORY"},
-          {"scan-type", "ENHANCED"}};
+          {"scan-type", scan_type}};
 }
 
 }  // namespace surveyor::events

@@ -64,8 +64,9 @@ struct ScanFrequencyChange {
   std::string previous_scan_frequency;  // empty: omitted
 };
 // detail of "ECR Scan Resource Change" for a REPOSITORY change (action-type e.g.
-// SCAN_FREQUENCY_CHANGE), scan-type ENHANCED.
+// SCAN_FREQUENCY_CHANGE); `scan_type` is the registry's scan type after the change.
 Json EcrScanResourceChangeDetail(const std::string& action_type,
-                                 const std::vector<ScanFrequencyChange>& repositories);
+                                 const std::vector<ScanFrequencyChange>& repositories,
+                                 const std::string& scan_type = "ENHANCED");
 
 }  // namespace surveyor::events

@@ -58,6 +58,11 @@ std::string OrderingKey(const EventEnvelope& event) {
 Status Enqueue(store::Database& db, const EventEnvelope& event) {
   RETURN_IF_ERROR(ValidateEnvelope(event));
   auto lock = db.Lock();
+  // An event written outside the change's transaction could be lost (or survive a rolled-back
+  // change); refuse rather than silently autocommit.
+  if (!db.InTransaction()) {
+    return FailedPrecondition("events::Enqueue needs the caller's transaction to be open");
+  }
   ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO events_outbox (resource, body, created_ms) "
                                          "VALUES (?, ?, ?)"));
   stmt.Bind(1, OrderingKey(event)).Bind(2, DumpJson(BuildEvent(event))).Bind(3, NowMs());
@@ -105,9 +110,10 @@ EventEnvelope EcrImageScanEvent(const BusIdentity& bus, const std::string& repos
 }
 
 EventEnvelope ScanResourceChangeEvent(const BusIdentity& bus, const std::string& action_type,
-                                      const std::vector<ScanFrequencyChange>& repositories) {
+                                      const std::vector<ScanFrequencyChange>& repositories,
+                                      const std::string& scan_type) {
   return NewEnvelope(bus, "aws.ecr", "ECR Scan Resource Change", {},
-                     EcrScanResourceChangeDetail(action_type, repositories));
+                     EcrScanResourceChangeDetail(action_type, repositories, scan_type));
 }
 
 EventEnvelope ImageActionEvent(const BusIdentity& bus, const std::string& action,

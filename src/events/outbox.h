@@ -32,7 +32,8 @@ EventEnvelope NewEnvelope(const BusIdentity& bus, std::string source, std::strin
 std::string OrderingKey(const EventEnvelope& event);
 
 // Writes `event` to the outbox. The caller must hold an open store::Transaction on `db` (the
-// event commits or rolls back with the caller's change). InvalidArgument for a bad envelope.
+// event commits or rolls back with the caller's change): FailedPrecondition when no transaction
+// is open on `db`. InvalidArgument for a bad envelope.
 Status Enqueue(store::Database& db, const EventEnvelope& event);
 // For callers with no state change of their own: opens, writes and commits a transaction.
 Status EnqueueNow(store::Database& db, const EventEnvelope& event);
@@ -53,7 +54,8 @@ EventEnvelope EcrImageScanEvent(const BusIdentity& bus, const std::string& repos
                                 const std::map<std::string, int64_t>& severity_counts);
 // "ECR Scan Resource Change" for repositories (action e.g. SCAN_FREQUENCY_CHANGE).
 EventEnvelope ScanResourceChangeEvent(const BusIdentity& bus, const std::string& action_type,
-                                      const std::vector<ScanFrequencyChange>& repositories);
+                                      const std::vector<ScanFrequencyChange>& repositories,
+                                      const std::string& scan_type = "ENHANCED");
 // "ECR Image Action" PUSH or DELETE.
 EventEnvelope ImageActionEvent(const BusIdentity& bus, const std::string& action,
                                const std::string& repository, const std::string& digest,

@@ -1,31 +1,24 @@
 #include "events/registry_observer.h"
 
-#include "common/log.h"
-
 namespace surveyor::events {
-namespace {
 
-void EnqueueOrLog(store::Database& db, const EventEnvelope& e) {
-  Status s = EnqueueNow(db, e);
-  if (!s.ok()) log::Error("cannot enqueue registry event", {{"error", s.ToString()}});
+Status RegistryEventObserver::InManifestPushed(store::Database& db, std::string_view repository,
+                                               const Digest& digest, std::string_view tag,
+                                               std::string_view) {
+  return Enqueue(db, ImageActionEvent(bus_, "PUSH", std::string(repository), digest.ToString(),
+                                      std::string(tag)));
 }
 
-}  // namespace
-
-void RegistryEventObserver::OnManifestPushed(std::string_view repository, const Digest& digest,
-                                             std::string_view tag, std::string_view) {
-  EnqueueOrLog(db_, ImageActionEvent(bus_, "PUSH", std::string(repository), digest.ToString(),
-                                     std::string(tag)));
+Status RegistryEventObserver::InManifestDeleted(store::Database& db, std::string_view repository,
+                                                const Digest& digest) {
+  return Enqueue(db,
+                 ImageActionEvent(bus_, "DELETE", std::string(repository), digest.ToString(), ""));
 }
 
-void RegistryEventObserver::OnManifestDeleted(std::string_view repository, const Digest& digest) {
-  EnqueueOrLog(db_, ImageActionEvent(bus_, "DELETE", std::string(repository), digest.ToString(), ""));
-}
-
-void RegistryEventObserver::OnTagDeleted(std::string_view repository, std::string_view tag,
-                                         const Digest& digest) {
-  EnqueueOrLog(db_, ImageActionEvent(bus_, "DELETE", std::string(repository), digest.ToString(),
-                                     std::string(tag)));
+Status RegistryEventObserver::InTagDeleted(store::Database& db, std::string_view repository,
+                                           std::string_view tag, const Digest& digest) {
+  return Enqueue(db, ImageActionEvent(bus_, "DELETE", std::string(repository), digest.ToString(),
+                                      std::string(tag)));
 }
 
 }  // namespace surveyor::events

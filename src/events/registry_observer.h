@@ -1,7 +1,7 @@
-// Emits "ECR Image Action" PUSH and DELETE events for the registry (registry::Observer). The
-// registry calls observers after its transaction committed, so each event is enqueued in its own
-// transaction right after (a crash between the two loses that one event; see README.md).
-// Thread-safe: stateless apart from the bus identity.
+// Emits "ECR Image Action" PUSH and DELETE events for the registry. It is a
+// registry::TransactionObserver: each event is written to the outbox inside the registry's own
+// write transaction, so a push or deletion and its event commit (or roll back) together; a
+// failure to enqueue fails the registry operation. Thread-safe: stateless apart from the bus.
 #pragma once
 
 #include "events/outbox.h"
@@ -9,18 +9,18 @@
 
 namespace surveyor::events {
 
-class RegistryEventObserver final : public registry::Observer {
+class RegistryEventObserver final : public registry::TransactionObserver {
  public:
-  RegistryEventObserver(store::Database& db, BusIdentity bus) : db_(db), bus_(std::move(bus)) {}
+  explicit RegistryEventObserver(BusIdentity bus) : bus_(std::move(bus)) {}
 
-  void OnManifestPushed(std::string_view repository, const Digest& digest, std::string_view tag,
-                        std::string_view media_type) override;
-  void OnManifestDeleted(std::string_view repository, const Digest& digest) override;
-  void OnTagDeleted(std::string_view repository, std::string_view tag,
-                    const Digest& digest) override;
+  Status InManifestPushed(store::Database& db, std::string_view repository, const Digest& digest,
+                          std::string_view tag, std::string_view media_type) override;
+  Status InManifestDeleted(store::Database& db, std::string_view repository,
+                           const Digest& digest) override;
+  Status InTagDeleted(store::Database& db, std::string_view repository, std::string_view tag,
+                      const Digest& digest) override;
 
  private:
-  store::Database& db_;
   BusIdentity bus_;
 };
 

@@ -397,6 +397,10 @@ Result<PutManifestResult> Registry::PutManifest(std::string_view repository,
     stmt.Bind(1, repo_id).Bind(2, ref.tag()).Bind(3, digest.ToString()).Bind(4, now);
     RETURN_IF_ERROR(stmt.Run());
   }
+  const std::string_view pushed_tag = ref.is_digest() ? std::string_view() : ref.tag();
+  for (TransactionObserver* o : tx_observers_) {
+    RETURN_IF_ERROR(o->InManifestPushed(db_, repository, digest, pushed_tag, manifest.media_type));
+  }
   RETURN_IF_ERROR(tx.Commit());
   for (Observer* o : observers_) {
     o->OnManifestPushed(repository, digest, ref.is_digest() ? "" : ref.tag(), manifest.media_type);
@@ -503,6 +507,9 @@ Status Registry::DeleteManifest(std::string_view repository, std::string_view re
     ASSIGN_OR_RETURN(auto stmt, db_.Prepare("DELETE FROM tags WHERE repository_id = ? AND name = ?"));
     stmt.Bind(1, repo_id).Bind(2, ref.tag());
     RETURN_IF_ERROR(stmt.Run());
+    for (TransactionObserver* o : tx_observers_) {
+      RETURN_IF_ERROR(o->InTagDeleted(db_, repository, ref.tag(), target));
+    }
     RETURN_IF_ERROR(tx.Commit());
     for (Observer* o : observers_) o->OnTagDeleted(repository, ref.tag(), target);
     return Status::Ok();
@@ -512,6 +519,9 @@ Status Registry::DeleteManifest(std::string_view repository, std::string_view re
   stmt.Bind(1, repo_id).Bind(2, ref.digest().ToString());
   RETURN_IF_ERROR(stmt.Run());
   if (db_.Changes() == 0) return NotFound("manifest unknown", "MANIFEST_UNKNOWN");
+  for (TransactionObserver* o : tx_observers_) {
+    RETURN_IF_ERROR(o->InManifestDeleted(db_, repository, ref.digest()));
+  }
   RETURN_IF_ERROR(tx.Commit());
   for (Observer* o : observers_) o->OnManifestDeleted(repository, ref.digest());
   return Status::Ok();

@@ -77,7 +77,8 @@ struct ChunkRange {
   uint64_t end = 0;
 };
 
-// Hears about changes to images, after they are committed. Called on the thread that made the
+// Hears about changes to images, after they are committed (work that must not hold the write
+// transaction, e.g. queueing a scan; see TransactionObserver for what must commit with it). Called on the thread that made the
 // change; implementations must be quick (enqueue work, do not do it) and thread-safe.
 class Observer {
  public:
@@ -90,6 +91,23 @@ class Observer {
   // A tag was removed from a manifest that stays.
   virtual void OnTagDeleted(std::string_view repository, std::string_view tag,
                             const Digest& digest) = 0;
+};
+
+// Hears about changes to images inside the registry's write transaction, before it commits:
+// `db` has that transaction open (the registry holds its lock), so what an implementation writes
+// through `db` commits or rolls back with the change. A non-OK Status aborts the change: the
+// registry rolls back and returns that Status to its caller. Must not open a transaction of its
+// own, and must not block on anything but `db`. Used for the events outbox.
+class TransactionObserver {
+ public:
+  virtual ~TransactionObserver() = default;
+  virtual Status InManifestPushed(store::Database& db, std::string_view repository,
+                                  const Digest& digest, std::string_view tag,
+                                  std::string_view media_type) = 0;
+  virtual Status InManifestDeleted(store::Database& db, std::string_view repository,
+                                   const Digest& digest) = 0;
+  virtual Status InTagDeleted(store::Database& db, std::string_view repository,
+                              std::string_view tag, const Digest& digest) = 0;
 };
 
 class Registry {
@@ -151,6 +169,10 @@ class Registry {
 
   // Adds an observer; call before serving. Observers must outlive the registry.
   void AddObserver(Observer* observer) { observers_.push_back(observer); }
+  // Adds an in-transaction observer; same lifetime rules.
+  void AddTransactionObserver(TransactionObserver* observer) {
+    tx_observers_.push_back(observer);
+  }
 
  private:
   struct UploadSession;
@@ -163,6 +185,7 @@ class Registry {
   Result<Digest> ResolveReference(int64_t repo_id, const oci::Reference& ref);
 
   std::vector<Observer*> observers_;
+  std::vector<TransactionObserver*> tx_observers_;
   store::Database& db_;
   store::BlobStore& blobs_;
   const Clock& clock_;

@@ -230,7 +230,13 @@ void Service::OnManifestDeleted(std::string_view repository, const Digest& diges
   image.digest = digest.ToString();
   store::Transaction tx(db_);
   if (!tx.begin_status().ok()) return;
-  Status s = findings::CloseImage(db_, image, clock_.Now()).status();
+  auto closed = findings::CloseImage(db_, image, clock_.Now());
+  Status s = closed.status();
+  // The closed findings' events commit with the closing (Inspector2 Finding, status CLOSED).
+  if (s.ok() && options_.on_results && !closed->changes.empty()) {
+    const findings::SeveritySummary none;
+    s = options_.on_results(db_, {image, *closed, none, false});
+  }
   for (const char* sql : {"DELETE FROM scan_jobs WHERE repository = ? AND digest = ?",
                           "DELETE FROM scan_image_packages WHERE repository = ? AND digest = ?",
                           "DELETE FROM scan_images WHERE repository = ? AND digest = ?"}) {
@@ -322,6 +328,12 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
                      findings::SummarizeImage(db_, job.repository, job.digest));
     RETURN_IF_ERROR(options_.on_results(db_, {image, changes, summary, first_scan}));
   }
+  if (first_scan) {
+    // The scan's completion commits with its findings and the scan events that announce it, so
+    // a receiver of "ECR Image Scan" never reads a scan still IN_PROGRESS.
+    RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "COMPLETE",
+                              "The scan was completed successfully."));
+  }
   RETURN_IF_ERROR(tx.Commit());
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
@@ -366,8 +378,8 @@ Status Service::Analyze(const Job& job) {
     }
     RETURN_IF_ERROR(tx.Commit());
   }
-  RETURN_IF_ERROR(Rematch(job, analysis.inventory, true));
-  return SetStatus(job.repository, job.digest, "COMPLETE", "The scan was completed successfully.");
+  // Sets the status COMPLETE in the transaction of the findings.
+  return Rematch(job, analysis.inventory, true);
 }
 
 Status Service::RunJob(const Job& job) {

@@ -1,6 +1,8 @@
-"""Events end to end: rules and targets managed with the real `aws events` / `aws sns` CLI, image
-pushes with skopeo, and real HTTP receivers on 127.0.0.1 (SCENARIOS.md §7 with ECR Image Action
-events until findings events exist). Expected payloads are worked out by hand from the templates."""
+"""Events end to end: rules and targets managed with the real `aws events` / `aws sns` CLI (SigV4
+signed with the server's bootstrap key; unsigned and wrongly signed calls are refused), image
+pushes with skopeo, scanning-configuration changes with `aws ecr` / `aws inspector2`, and real
+HTTP receivers on 127.0.0.1 (SCENARIOS.md §7 with findings is test_scenario7.py). Expected
+payloads are worked out by hand from the templates and SPEC.md §6.3 / §8."""
 
 import hashlib
 import hmac
@@ -81,8 +83,19 @@ class Receiver:
         self.httpd.server_close()
 
 
-def aws(server, service, *args, check=True):
-    env = dict(os.environ, AWS_ACCESS_KEY_ID="x", AWS_SECRET_ACCESS_KEY="y", AWS_PAGER="")
+def credentials(server):
+    """The server's first-start access key (every AWS call is SigV4-signed with it)."""
+    from test_ecr import read_credentials
+    return read_credentials(os.path.join(server.data_dir, "bootstrap-credentials"))
+
+
+def aws(server, service, *args, check=True, key_id=None, secret=None):
+    """Runs the aws CLI against `server`, signed with its bootstrap key unless told otherwise."""
+    own_id, own_secret = credentials(server)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update({"AWS_ACCESS_KEY_ID": key_id or own_id, "AWS_SECRET_ACCESS_KEY": secret or own_secret,
+                "AWS_CONFIG_FILE": "/dev/null", "AWS_SHARED_CREDENTIALS_FILE": "/dev/null",
+                "AWS_PAGER": "", "AWS_MAX_ATTEMPTS": "1"})
     cmd = ["aws", service, *args, "--endpoint-url", f"http://{server.host}", "--region", "us-east-1",
            "--output", "json"]
     r = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=60)
@@ -431,3 +444,203 @@ def test_hanging_and_garbage_targets_delay_only_their_own_queue(tmp_path, small_
         server.stop(timeout=60)
         hanging.close()
         garbage.close()
+
+
+def raw_post(server, headers, body):
+    status, resp_headers, data = server.request("POST", "/", body=body, headers=headers)
+    return status, resp_headers, data.decode()
+
+
+def test_events_and_sns_calls_must_be_signed(tmp_path, receiver):
+    server = start_server(tmp_path)
+    try:
+        own_id, own_secret = credentials(server)
+        # EventBridge (awsJson1_1): unsigned → 400 {"__type": "MissingAuthenticationTokenException"}.
+        status, headers, body = raw_post(server, {"X-Amz-Target": "AWSEvents.PutRule",
+                                                  "Content-Type": "application/x-amz-json-1.1"},
+                                         json.dumps({"Name": "sneaky", "EventPattern": PUSH_PATTERN}))
+        assert status == 400, body
+        assert headers["content-type"].startswith("application/x-amz-json-1.1")
+        assert json.loads(body)["__type"] == "MissingAuthenticationTokenException"
+        assert aws(server, "events", "list-rules")["Rules"] == []  # nothing was created
+        r = aws(server, "events", "put-rule", "--name", "x", "--event-pattern", PUSH_PATTERN,
+                check=False, secret=own_secret[:-1] + ("A" if own_secret[-1] != "A" else "B"))
+        assert r.returncode != 0 and "InvalidSignatureException" in r.stderr, r.stderr
+        r = aws(server, "events", "list-rules", check=False, key_id="AKIAUNKNOWNKEY000000")
+        assert r.returncode != 0 and "UnrecognizedClientException" in r.stderr, r.stderr
+        assert aws(server, "events", "list-rules")["Rules"] == []
+
+        # SNS (query protocol): unsigned → 403 XML ErrorResponse, Code MissingAuthenticationToken.
+        form = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+        status, headers, body = raw_post(server, form, "Action=CreateTopic&Name=sneaky&Version=2010-03-31")
+        assert status == 403, body
+        assert "<ErrorResponse" in body and "<Type>Sender</Type>" in body
+        assert "<Code>MissingAuthenticationToken</Code>" in body
+        r = aws(server, "sns", "list-subscriptions-by-topic", "--topic-arn",
+                "arn:aws:sns:us-east-1:123456789012:sneaky", check=False)
+        assert r.returncode != 0 and "NotFound" in r.stderr, r.stderr  # never created
+        r = aws(server, "sns", "create-topic", "--name", "alerts", check=False, secret="wrong" + own_secret)
+        assert r.returncode != 0 and "SignatureDoesNotMatch" in r.stderr, r.stderr
+        r = aws(server, "sns", "create-topic", "--name", "alerts", check=False, key_id="AKIAUNKNOWNKEY000000")
+        assert r.returncode != 0 and "InvalidClientTokenId" in r.stderr, r.stderr
+        topic = aws(server, "sns", "create-topic", "--name", "alerts")["TopicArn"]
+
+        # ConfirmSubscription stays open to unsigned callers (the SubscribeURL GET carries only the
+        # token): a wrong token is refused for the token, not for the missing signature...
+        status, _, body = raw_post(server, form, f"Action=ConfirmSubscription&TopicArn={topic}&Token=00")
+        assert status == 400 and "<Code>InvalidParameter</Code>" in body, body
+        status, _, data = server.request("GET", f"/?Action=ConfirmSubscription&TopicArn={topic}&Token=00")
+        assert status == 400 and b"InvalidParameter" in data
+        # ... but a signed one must carry a good signature.
+        r = aws(server, "sns", "confirm-subscription", "--topic-arn", topic, "--token", "00",
+                check=False, secret="wrong" + own_secret)
+        assert r.returncode != 0 and "SignatureDoesNotMatch" in r.stderr, r.stderr
+        # The receiver confirms by visiting the unsigned SubscribeURL.
+        aws(server, "sns", "subscribe", "--topic-arn", topic, "--protocol", "http",
+            "--notification-endpoint", receiver.url)
+        for _ in range(100):
+            subs = aws(server, "sns", "list-subscriptions-by-topic", "--topic-arn", topic)["Subscriptions"]
+            if subs and subs[0]["SubscriptionArn"].startswith(topic + ":"):
+                break
+            time.sleep(0.1)
+        assert subs[0]["SubscriptionArn"].startswith(topic + ":"), subs
+        # Publish is not open: unsigned is refused and nothing reaches the subscriber.
+        status, _, body = raw_post(server, form, f"Action=Publish&TopicArn={topic}&Message=forged")
+        assert status == 403 and "MissingAuthenticationToken" in body, body
+        time.sleep(0.3)
+        assert not any("forged" in b for b in receiver.bodies())
+    finally:
+        server.stop()
+
+
+SCAN_CHANGE_PATTERN = '{"source":["aws.ecr"],"detail-type":["ECR Scan Resource Change"]}'
+
+
+def repo_change(name, now, before):
+    return {"repository-name": name,
+            "repository-arn": f"arn:aws:ecr:us-east-1:123456789012:repository/{name}",
+            "scan-frequency": now, "previous-scan-frequency": before}
+
+
+def test_scan_resource_change_events_from_scanning_configuration(tmp_path):
+    jsonl = tmp_path / "changes.jsonl"
+    server = start_server(tmp_path, {"events": {"file_targets": {"changes": str(jsonl)}}})
+
+    def events(n):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            lines = jsonl.read_text().splitlines() if jsonl.exists() else []
+            if len(lines) >= n:
+                return [json.loads(line) for line in lines]
+            time.sleep(0.05)
+        raise AssertionError(f"expected {n} events in {jsonl}")
+
+    try:
+        aws(server, "events", "put-rule", "--name", "scan-changes", "--event-pattern", SCAN_CHANGE_PATTERN)
+        aws(server, "events", "put-targets", "--rule", "scan-changes", "--targets",
+            json.dumps([{"Id": "file", "Arn": "arn:surveyor:events:local:file/changes"}]))
+        for name in ("prod-app", "dev-app"):
+            aws(server, "ecr", "create-repository", "--repository-name", name)
+        # Never configured: Surveyor scans everything continuously (ENHANCED). This rule keeps
+        # scan on push for prod* only; dev-app matches no rule and is no longer scanned.
+        aws(server, "ecr", "put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules",
+            json.dumps([{"scanFrequency": "SCAN_ON_PUSH",
+                         "repositoryFilters": [{"filter": "prod*", "filterType": "WILDCARD"}]}]))
+        first = events(1)[0]
+        assert first["source"] == "aws.ecr" and first["detail-type"] == "ECR Scan Resource Change"
+        assert first["resources"] == [] and first["account"] == "123456789012"
+        assert first["detail"] == {
+            "action-type": "SCAN_FREQUENCY_CHANGE", "resource-type": "REPOSITORY", "scan-type": "ENHANCED",
+            "repositories": [repo_change("dev-app", "MANUAL", "CONTINUOUS_SCAN"),
+                             repo_change("prod-app", "SCAN_ON_PUSH", "CONTINUOUS_SCAN")]}
+        # The same configuration again moves nothing; a repository's legacy scanOnPush does not
+        # matter under ENHANCED: no events.
+        aws(server, "ecr", "put-registry-scanning-configuration", "--scan-type", "ENHANCED", "--rules",
+            json.dumps([{"scanFrequency": "SCAN_ON_PUSH",
+                         "repositoryFilters": [{"filter": "prod*", "filterType": "WILDCARD"}]}]))
+        aws(server, "ecr", "put-image-scanning-configuration", "--repository-name", "dev-app",
+            "--image-scanning-configuration", "scanOnPush=true")
+        # Deactivating Inspector's ECR scanning makes the registry BASIC (no rules): prod-app drops
+        # to MANUAL; dev-app was MANUAL... but under BASIC its scanOnPush=true now applies.
+        aws(server, "inspector2", "disable", "--resource-types", "ECR")
+        second = events(2)[1]
+        assert second["detail"]["scan-type"] == "BASIC"
+        assert second["detail"]["repositories"] == [repo_change("dev-app", "SCAN_ON_PUSH", "MANUAL"),
+                                                    repo_change("prod-app", "MANUAL", "SCAN_ON_PUSH")]
+        assert aws(server, "ecr", "get-registry-scanning-configuration")["scanningConfiguration"] == {
+            "scanType": "BASIC", "rules": []}
+        # Activating it again: ENHANCED with no rules scans every repository continuously.
+        aws(server, "inspector2", "enable", "--resource-types", "ECR")
+        third = events(3)[2]
+        assert third["detail"]["scan-type"] == "ENHANCED"
+        assert third["detail"]["repositories"] == [repo_change("dev-app", "CONTINUOUS_SCAN", "SCAN_ON_PUSH"),
+                                                   repo_change("prod-app", "CONTINUOUS_SCAN", "MANUAL")]
+        time.sleep(0.3)
+        assert len(events(3)) == 3  # nothing else was emitted
+    finally:
+        server.stop()
+
+
+def test_scan_and_finding_events_commit_with_the_findings(tmp_path):
+    from conftest import make_oci_layout
+    from test_scanning import CRITICAL_VECTOR, LOCK, db_import, osv, write_feed
+    data_dir = str(tmp_path / "data")
+    os.makedirs(data_dir)
+    feed = str(tmp_path / "feed")
+    write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR)])
+    db_import(data_dir, feed)
+    layout = str(tmp_path / "layout")
+    make_oci_layout(layout, "v1", [{"app/package-lock.json": json.dumps(LOCK).encode()}])
+    jsonl = tmp_path / "scan.jsonl"
+    server = start_server(tmp_path, {"events": {"file_targets": {"scan": str(jsonl)}}})
+
+    def wait(predicate, what):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            lines = jsonl.read_text().splitlines() if jsonl.exists() else []
+            got = [json.loads(line) for line in lines]
+            if predicate(got):
+                return got
+            time.sleep(0.05)
+        raise AssertionError(f"no {what} in {jsonl}")
+
+    try:
+        aws(server, "events", "put-rule", "--name", "scans", "--event-pattern", json.dumps(
+            {"detail-type": ["Inspector2 Finding", "Inspector2 Scan", "ECR Image Scan"]}))
+        aws(server, "events", "put-targets", "--rule", "scans", "--targets",
+            json.dumps([{"Id": "file", "Arn": "arn:surveyor:events:local:file/scan"}]))
+        skopeo("copy", TLS, f"oci:{layout}:v1", f"docker://{server.host}/prod-my-app:v1")
+        got = wait(lambda g: any(e["detail-type"] == "ECR Image Scan" for e in g), "ECR Image Scan")
+        # The scan's status was committed with the event: it is COMPLETE the moment it arrives.
+        scan = next(e for e in got if e["detail-type"] == "ECR Image Scan")
+        digest = scan["detail"]["image-digest"]
+        # (Read from the metadata database: the ECR API does not serve scan status yet.)
+        import sqlite3
+        con = sqlite3.connect(f"file:{data_dir}/metadata.db?mode=ro", uri=True)
+        try:
+            status = con.execute("SELECT status FROM scan_images WHERE repository = ? AND digest = ?",
+                                 ("prod-my-app", digest)).fetchone()
+        finally:
+            con.close()
+        assert status == ("COMPLETE",), status
+        assert scan["detail"]["scan-status"] == "COMPLETE"
+        assert scan["detail"]["finding-severity-counts"] == {"CRITICAL": 1}
+        assert scan["resources"] == ["arn:aws:ecr:us-east-1:123456789012:repository/prod-my-app"]
+        got = wait(lambda g: sum(e["detail-type"] != "ECR Image Scan" for e in g) >= 2, "Inspector2 events")
+        inspector_scan = next(e for e in got if e["detail-type"] == "Inspector2 Scan")
+        assert inspector_scan["detail"]["scan-status"] == "INITIAL_SCAN_COMPLETE"
+        assert inspector_scan["detail"]["finding-severity-counts"] == {"CRITICAL": 1, "TOTAL": 1}
+        active = [e for e in got if e["detail-type"] == "Inspector2 Finding"]
+        assert len(active) == 1 and active[0]["detail"]["status"] == "ACTIVE"
+        assert active[0]["detail"]["title"] == "TEST-0001 - left-pad"
+        arn = active[0]["detail"]["findingArn"]
+
+        # Deleting the image closes its finding, and the CLOSED event commits with the closing.
+        aws(server, "ecr", "batch-delete-image", "--repository-name", "prod-my-app",
+            "--image-ids", f"imageDigest={digest}")
+        got = wait(lambda g: any(e["detail-type"] == "Inspector2 Finding" and
+                                 e["detail"]["status"] == "CLOSED" for e in g), "CLOSED finding")
+        closed = [e for e in got if e["detail-type"] == "Inspector2 Finding" and e["detail"]["status"] == "CLOSED"]
+        assert len(closed) == 1 and closed[0]["detail"]["findingArn"] == arn
+    finally:
+        server.stop()

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "auth/crypto.h"
+#include "events/scan_resource_change.h"
 #include "auth/policy.h"
 #include "lifecycle/evaluator.h"
 #include "lifecycle/policy.h"
@@ -220,6 +221,11 @@ Json TagsJson(const std::vector<std::pair<std::string, std::string>>& tags) {
   Json a = Json::array();
   for (const auto& [k, v] : tags) a.push_back({{"Key", k}, {"Value", v}});
   return a;
+}
+
+// Who publishes the events of scanning-configuration changes.
+surveyor::events::BusIdentity EventBus(const EcrDeps& d) {
+  return {d.context.account_id, d.context.region, &d.clock};
 }
 
 lifecycle::Image ToLifecycleImage(const ImageRecord& r) {
@@ -523,7 +529,9 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
     const Json* sc = GetObject(in, "imageScanningConfiguration");
     if (!sc) return Validation("imageScanningConfiguration", "null", "Member must not be null");
     repo.settings.scan_on_push = OptBool(*sc, "scanOnPush");
-    RETURN_IF_ERROR(registry::SaveSettings(d_.db, repo.id, repo.settings));
+    RETURN_IF_ERROR(surveyor::events::ChangeScanningWithEvents(d_.db, EventBus(d_), [&] {
+      return registry::SaveSettings(d_.db, repo.id, repo.settings);
+    }));
     return Json{{"registryId", account},
                 {"repositoryName", repo.name},
                 {"imageScanningConfiguration", {{"scanOnPush", repo.settings.scan_on_push}}}};
@@ -531,7 +539,10 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
   if (op == "PutRegistryScanningConfiguration") {
     RETURN_IF_ERROR(o.Authorize("PutRegistryScanningConfiguration", "", std::nullopt));
     ASSIGN_OR_RETURN(auto config, registry::ParseScanningConfiguration(in));
-    RETURN_IF_ERROR(registry::SaveScanningConfiguration(d_.db, config));
+    // "ECR Scan Resource Change" for the repositories it moves, in the same transaction.
+    RETURN_IF_ERROR(surveyor::events::ChangeScanningWithEvents(d_.db, EventBus(d_), [&] {
+      return registry::SaveScanningConfiguration(d_.db, config);
+    }));
     return Json{{"registryScanningConfiguration", registry::ScanningConfigurationToJson(config)}};
   }
   if (op == "GetRegistryScanningConfiguration") {

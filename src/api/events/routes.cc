@@ -4,6 +4,8 @@
 
 #include <chrono>
 
+#include "api/aws/protocol.h"
+#include "auth/errors.h"
 #include "common/json.h"
 #include "events/envelope.h"
 #include "events/pattern.h"
@@ -490,6 +492,16 @@ http::Response HandleEventBridge(const http::Request& request, Context& ctx) {
   const std::string op = target.substr(std::min(target.size(), sizeof(kTargetPrefix) - 1));
   auto text = request.body->ReadAll(kMaxRequestBytes);
   if (!text.ok()) return JsonError(400, ev::kValidationException, "request body too large");
+  if (!ctx.verifier) {
+    return JsonError(500, "InternalException", "signature verification is not configured");
+  }
+  auto verified = aws::VerifyRequest(*ctx.verifier, request, *text, kEventsService);
+  if (!verified.ok()) {
+    const Status& s = verified.status();
+    if (s.domain_code().empty()) return JsonError(500, "InternalException", "internal error");
+    return JsonError(auth::AuthErrorHttpStatus(auth::ErrorProtocol::kAwsJson), s.domain_code(),
+                     s.message());
+  }
   Json body = Json::object();
   if (!text->empty()) {
     auto parsed = ParseJson(*text, 64);
@@ -516,14 +528,33 @@ http::Response HandleEventBridge(const http::Request& request, Context& ctx) {
 
 http::Response HandleSns(const http::Request& request, Context& ctx) {
   Form form;
+  std::string text;
   if (request.method == http::Method::kGet) {
     form = ParseForm(request.query);
   } else {
-    auto text = request.body->ReadAll(kMaxRequestBytes);
-    if (!text.ok()) return XmlError(400, "InvalidParameter", "request body too large");
-    form = ParseForm(*text);
+    auto read = request.body->ReadAll(kMaxRequestBytes);
+    if (!read.ok()) return XmlError(400, "InvalidParameter", "request body too large");
+    text = std::move(*read);
+    form = ParseForm(text);
   }
   const std::string action = FormValue(form, "Action").value_or("");
+  // An unsigned ConfirmSubscription is a subscriber following its SubscribeURL: the Token it
+  // carries (64 random bytes, known only to that endpoint) authorises it. Everything else, and a
+  // ConfirmSubscription that does carry a signature, must verify.
+  const bool unsigned_confirm =
+      action == "ConfirmSubscription" && !request.headers.Get("Authorization");
+  if (!unsigned_confirm) {
+    if (!ctx.verifier) {
+      return XmlError(500, "InternalError", "signature verification is not configured");
+    }
+    auto verified = aws::VerifyRequest(*ctx.verifier, request, text, kSnsService);
+    if (!verified.ok()) {
+      const Status& s = verified.status();
+      if (s.domain_code().empty()) return XmlError(500, "InternalError", "internal error");
+      return XmlError(auth::AuthErrorHttpStatus(auth::ErrorProtocol::kQuery), s.domain_code(),
+                      s.message());
+    }
+  }
   if (action == "CreateTopic") return SnsCreateTopic(form, ctx);
   if (action == "Subscribe") return SnsSubscribe(request, form, ctx);
   if (action == "ConfirmSubscription") return SnsConfirm(form, ctx);

@@ -2,11 +2,13 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <map>
 #include <regex>
 #include <set>
 
 #include "api/inspector/filter_criteria.h"
+#include "events/scan_resource_change.h"
 #include "registry/repository_settings.h"
 
 namespace surveyor::api::inspector {
@@ -152,6 +154,18 @@ std::string RandomId() {
   return out;
 }
 
+// Inspector's ECR scanning is the registry's ENHANCED scan type (AWS: activating it switches the
+// registry from basic to enhanced scanning; deactivating switches it back). A switch starts from
+// no rules: ENHANCED then scans every repository continuously, BASIC leaves them all MANUAL.
+// Nothing changes when the registry already scans that way.
+Status SetRegistryScanType(store::Database& db, const std::string& scan_type) {
+  ASSIGN_OR_RETURN(registry::ScanningConfiguration now, surveyor::events::ScanningInForce(db));
+  if (now.scan_type == scan_type) return Status::Ok();
+  registry::ScanningConfiguration next;
+  next.scan_type = scan_type;
+  return registry::SaveScanningConfiguration(db, next);
+}
+
 Status CheckTagsMap(const Json& tags, const std::string& field) {
   if (!tags.is_object()) return Validation(field, DumpJson(tags), "Member must be a map");
   if (tags.size() > 50) {
@@ -235,7 +249,14 @@ Result<Json> InspectorService::Dispatch(const std::string& op, const Json& in,
     ASSIGN_OR_RETURN(Json state, Load(kAccountKey, Json::object()));
     if (op == "Disable" && types.empty()) types = kResourceTypes;
     for (const auto& t : types) state[t] = op == "Enable" ? "ENABLED" : "DISABLED";
-    RETURN_IF_ERROR(Save(kAccountKey, state));
+    const bool ecr = std::find(types.begin(), types.end(), "ECR") != types.end();
+    // Enablement and the registry's scan type change together, with their events.
+    RETURN_IF_ERROR(surveyor::events::ChangeScanningWithEvents(
+        d_.db, {account, d_.context.region, &d_.clock}, [&]() -> Status {
+          RETURN_IF_ERROR(Save(kAccountKey, state));
+          return ecr ? SetRegistryScanType(d_.db, op == "Enable" ? "ENHANCED" : "BASIC")
+                     : Status::Ok();
+        }));
     return Json{{"accounts", Json::array({{{"accountId", account},
                                            {"status", OverallStatus(state)},
                                            {"resourceStatus", ResourceStatus(state)}}})},
