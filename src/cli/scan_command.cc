@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "analyze/image_analysis.h"
 #include "cli/commands.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "image/image.h"
 #include "match/advisory_source.h"
 #include "match/matcher.h"
@@ -63,6 +65,47 @@ Result<std::set<vulndb::Severity>> ParseSeverities(const std::string& list) {
     out.insert(*s);
   }
   return out;
+}
+
+// One report for several images (`--platform all`): tables are concatenated, JSON-like documents
+// become a JSON array, and SARIF documents merge into one run (GitHub code scanning refuses
+// several runs of one tool in one upload): rules are united by id, results re-indexed.
+Result<std::string> CombineReports(const std::vector<std::string>& docs, report::ScanFormat format) {
+  if (docs.size() == 1 || format == report::ScanFormat::kTable) {
+    std::string out;
+    for (const auto& d : docs) out += d;
+    return out;
+  }
+  if (format != report::ScanFormat::kSarif) {
+    std::string out = "[\n";
+    for (size_t i = 0; i < docs.size(); ++i) out += (i ? ",\n" : "") + docs[i];
+    return out + "]\n";
+  }
+  Json merged;
+  std::map<std::string, size_t> index;  // rule id -> position in the merged rules
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSIGN_OR_RETURN(Json doc, ParseJson(docs[i]));
+    Json& run = doc["runs"][0];
+    Json& driver = run["tool"]["driver"];
+    if (i == 0) {
+      merged = doc;
+      for (size_t r = 0; r < driver["rules"].size(); ++r) index[driver["rules"][r]["id"].get<std::string>()] = r;
+      continue;
+    }
+    Json& into = merged["runs"][0];
+    Json& rules = into["tool"]["driver"]["rules"];
+    for (auto& rule : driver["rules"]) {
+      const std::string id = rule["id"].get<std::string>();
+      if (index.count(id)) continue;
+      index[id] = rules.size();
+      rules.push_back(rule);
+    }
+    for (auto& result : run["results"]) {
+      result["ruleIndex"] = index[result["ruleId"].get<std::string>()];
+      into["results"].push_back(result);
+    }
+  }
+  return DumpJson(merged, 2) + "\n";
 }
 
 // --password-stdin: the first line of standard input (as `docker login --password-stdin`).
@@ -135,6 +178,7 @@ int RunScan(ScanFlags& flags) {
     cache = std::make_unique<analyze::DirectoryLayerCache>(flags.cache_dir);
   }
   std::string out;
+  std::vector<std::string> docs;
   bool found = false;
   for (size_t i = 0; i < images->size(); ++i) {
     Progress("analysing " + flags.image + " (" + std::to_string((*images)[i]->info().layers.size()) +
@@ -162,8 +206,14 @@ int RunScan(ScanFlags& flags) {
       shown.push_back(&m);
     }
     found = found || !shown.empty();
-    out += report::RenderScan(*analysis, shown, format);
+    docs.push_back(report::RenderScan(*analysis, shown, format));
   }
+  auto combined = CombineReports(docs, format);
+  if (!combined.ok()) {
+    std::cerr << "surveyor scan: " << combined.status().message() << "\n";
+    return 1;
+  }
+  out = std::move(*combined);
   if (flags.output.empty() || flags.output == "-") {
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (Status st = PosixFileSystem::Default().WriteFileAtomic(flags.output, out); !st.ok()) {

@@ -269,3 +269,27 @@ def test_token_flow_errors(token_registry):
     r = sv("sbom", ref, *creds(reg))
     assert r.returncode == 1, r.stderr
     assert "layer sha256:" in r.stderr and "does not match its digest" in r.stderr, r.stderr
+
+
+def test_scan_all_platforms_gives_one_document(token_registry, tmp_path):
+    reg = token_registry
+    feed = str(tmp_path / "feed")
+    write_feed(feed, [osv("GHSA-test-mini", "minimist", "1.2.6"), osv("GHSA-test-pad", "left-pad", "1.3.0")])
+    db_dir = str(tmp_path / "db")
+    db_import(db_dir, feed)
+    base = ["scan", f"docker://127.0.0.1:{reg.port}/shop/web", *creds(reg), "--platform", "all",
+            "--db", os.path.join(db_dir, "vulndb")]
+    r = sv(*base, "--format", "sarif")
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)  # one document, not two concatenated
+    assert len(doc["runs"]) == 1
+    run = doc["runs"][0]
+    # amd64 has minimist 1.2.0 (< 1.2.6) and left-pad 1.1.0 (< 1.3.0); arm64 only left-pad.
+    assert sorted(x["ruleId"] for x in run["results"]) == ["GHSA-test-mini", "GHSA-test-pad", "GHSA-test-pad"]
+    rules = [x["id"] for x in run["tool"]["driver"]["rules"]]
+    assert sorted(rules) == ["GHSA-test-mini", "GHSA-test-pad"]
+    for x in run["results"]:
+        assert rules[x["ruleIndex"]] == x["ruleId"]
+    r = sv(*base, "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert isinstance(json.loads(r.stdout), list) and len(json.loads(r.stdout)) == 2
