@@ -2,6 +2,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "analyze/toml_lite.h"
@@ -40,17 +41,31 @@ class CargoAnalyzer final : public Analyzer {
       ASSIGN_OR_RETURN(out.packages, ParseCargoLock(text));
       return out;
     }
-    char head[4];
+    // One buffer, read in place: most executables are not ELF (scripts) and stop after 4 bytes.
+    std::string elf(4, '\0');
     size_t have = 0;
-    while (have < sizeof head) {
-      ASSIGN_OR_RETURN(size_t n, content.Read(head + have, sizeof head - have));
+    while (have < 4) {
+      ASSIGN_OR_RETURN(size_t n, content.Read(elf.data() + have, 4 - have));
       if (n == 0) break;
       have += n;
     }
-    if (have < 4 || std::memcmp(head, "\x7f" "ELF", 4) != 0) return out;  // not ELF: nothing to do
-    ASSIGN_OR_RETURN(std::string rest, content.ReadAll(kMaxAuditableBinaryBytes));
-    std::string elf(head, have);
-    elf += rest;
+    if (have < 4 || elf.compare(0, 4, "\x7f" "ELF") != 0) return out;  // not ELF: nothing to do
+    elf.resize(std::min<uint64_t>(std::max<uint64_t>(content.size_hint(), 4), kMaxAuditableBinaryBytes));
+    while (true) {
+      if (have == elf.size()) {
+        if (elf.size() >= kMaxAuditableBinaryBytes) {
+          char probe;
+          ASSIGN_OR_RETURN(size_t extra, content.Read(&probe, 1));
+          if (extra != 0) return ResourceExhausted("executable larger than " + std::to_string(kMaxAuditableBinaryBytes) + " bytes");
+          break;
+        }
+        elf.resize(std::min<uint64_t>(elf.size() * 2, kMaxAuditableBinaryBytes));
+      }
+      ASSIGN_OR_RETURN(size_t n, content.Read(elf.data() + have, elf.size() - have));
+      if (n == 0) break;
+      have += n;
+    }
+    elf.resize(have);
     auto section = FindDepV0Section(elf);
     if (!section.ok()) {
       if (section.status().code() == StatusCode::kNotFound) return out;  // not built with auditable
