@@ -22,11 +22,24 @@ struct SbomFlags {
   std::string format = "table";
   std::string output;
   std::string platform = "linux/amd64";
+  // docker:// inputs
+  image::RemoteOptions remote;
+  bool password_stdin = false;
   std::string cache_dir;
   bool quiet = false;
 };
 
-int RunSbom(const SbomFlags& flags) {
+// --password-stdin: the first line of standard input (as `docker login --password-stdin`).
+bool ReadRemotePassword(image::RemoteOptions& remote, bool from_stdin) {
+  if (!from_stdin) return true;
+  std::string line;
+  if (!std::getline(std::cin, line)) return false;
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  remote.password = line;
+  return true;
+}
+
+int RunSbom(SbomFlags& flags) {
   report::SbomFormat format;
   if (!report::ParseSbomFormat(flags.format, format)) {
     std::cerr << "sbom: unknown --format " << flags.format << " (json, table, cyclonedx, spdx)\n";
@@ -34,6 +47,15 @@ int RunSbom(const SbomFlags& flags) {
   }
   image::OpenOptions open;
   open.platform = flags.platform;
+  if (!ReadRemotePassword(flags.remote, flags.password_stdin)) {
+    std::cerr << "sbom: --password-stdin: nothing on standard input\n";
+    return 2;
+  }
+  if (!flags.remote.password.empty() && flags.remote.username.empty()) {
+    std::cerr << "sbom: --password needs --username\n";
+    return 2;
+  }
+  open.remote = flags.remote;
   auto images = image::OpenImage(flags.image, open);
   if (!images.ok()) {
     std::cerr << "sbom: " << flags.image << ": " << images.status().ToString() << "\n";
@@ -83,7 +105,7 @@ int RunSbom(const SbomFlags& flags) {
 void RegisterSbomCommand(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<SbomFlags>();
   CLI::App* cmd = app.add_subcommand(
-      "sbom", "List the packages in an image (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE)");
+      "sbom", "List the packages in an image (oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO:TAG)");
   cmd->add_option("image", flags->image, "image reference")->required();
   cmd->add_option("--format,-f", flags->format, "json | table | cyclonedx | spdx")->capture_default_str();
   cmd->add_option("--output,-o", flags->output, "write to FILE instead of stdout");
@@ -92,6 +114,13 @@ void RegisterSbomCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--cache-dir", flags->cache_dir,
                   "per-layer result cache directory (default: $SURVEYOR_CACHE_DIR, none if unset)");
   cmd->add_flag("--quiet,-q", flags->quiet, "do not print per-file warnings");
+  cmd->add_option("--username", flags->remote.username, "docker:// registry user name (ECR and Surveyor: AWS)");
+  cmd->add_option("--password", flags->remote.password, "docker:// registry password or token");
+  cmd->add_flag("--password-stdin", flags->password_stdin, "read the registry password from standard input");
+  cmd->add_option("--authfile", flags->remote.auth_file,
+                  "credentials file (default: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, "
+                  "~/.docker/config.json)");
+  cmd->add_flag("--insecure", flags->remote.insecure, "talk plain HTTP to a docker:// registry");
   cmd->callback([flags, &ctx] { ctx.exit_code = RunSbom(*flags); });
 }
 

@@ -1,12 +1,13 @@
-// `surveyor scan IMAGE`: the standalone CI scanner. Analyses an OCI layout, oci-archive or
-// docker-archive, matches it against a local vulnerability database (filled by `surveyor db
-// import|update`), prints the findings, and exits with --exit-code when findings at the chosen
+// `surveyor scan IMAGE`: the standalone CI scanner. Analyses an OCI layout, oci-archive,
+// docker-archive or remote registry image (docker://), matches it against a local vulnerability
+// database (filled by `surveyor db import|update`), prints the findings, and exits with --exit-code when findings at the chosen
 // severities remain. Needs no server. Exit codes: 0 clean (or findings without --exit-code),
 // N (--exit-code) findings found, 1 the scan failed (the reason is printed), 2 usage errors.
 #include <unistd.h>
 
 #include <cstdio>
 #include <iostream>
+#include <map>
 #include <set>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 #include "analyze/image_analysis.h"
 #include "cli/commands.h"
 #include "common/fs.h"
+#include "common/json.h"
 #include "image/image.h"
 #include "match/advisory_source.h"
 #include "match/matcher.h"
@@ -32,6 +34,9 @@ struct ScanFlags {
   std::string format = "table";
   std::string output;
   std::string platform = "linux/amd64";
+  // docker:// inputs
+  image::RemoteOptions remote;
+  bool password_stdin = false;
   bool os_only = false;
   bool skip_dev = false;
 };
@@ -62,7 +67,58 @@ Result<std::set<vulndb::Severity>> ParseSeverities(const std::string& list) {
   return out;
 }
 
-int RunScan(const ScanFlags& flags) {
+// One report for several images (`--platform all`): tables are concatenated, JSON-like documents
+// become a JSON array, and SARIF documents merge into one run (GitHub code scanning refuses
+// several runs of one tool in one upload): rules are united by id, results re-indexed.
+Result<std::string> CombineReports(const std::vector<std::string>& docs, report::ScanFormat format) {
+  if (docs.size() == 1 || format == report::ScanFormat::kTable) {
+    std::string out;
+    for (const auto& d : docs) out += d;
+    return out;
+  }
+  if (format != report::ScanFormat::kSarif) {
+    std::string out = "[\n";
+    for (size_t i = 0; i < docs.size(); ++i) out += (i ? ",\n" : "") + docs[i];
+    return out + "]\n";
+  }
+  Json merged;
+  std::map<std::string, size_t> index;  // rule id -> position in the merged rules
+  for (size_t i = 0; i < docs.size(); ++i) {
+    ASSIGN_OR_RETURN(Json doc, ParseJson(docs[i]));
+    Json& run = doc["runs"][0];
+    Json& driver = run["tool"]["driver"];
+    if (i == 0) {
+      merged = doc;
+      for (size_t r = 0; r < driver["rules"].size(); ++r) index[driver["rules"][r]["id"].get<std::string>()] = r;
+      continue;
+    }
+    Json& into = merged["runs"][0];
+    Json& rules = into["tool"]["driver"]["rules"];
+    for (auto& rule : driver["rules"]) {
+      const std::string id = rule["id"].get<std::string>();
+      if (index.count(id)) continue;
+      index[id] = rules.size();
+      rules.push_back(rule);
+    }
+    for (auto& result : run["results"]) {
+      result["ruleIndex"] = index[result["ruleId"].get<std::string>()];
+      into["results"].push_back(result);
+    }
+  }
+  return DumpJson(merged, 2) + "\n";
+}
+
+// --password-stdin: the first line of standard input (as `docker login --password-stdin`).
+bool ReadRemotePassword(image::RemoteOptions& remote, bool from_stdin) {
+  if (!from_stdin) return true;
+  std::string line;
+  if (!std::getline(std::cin, line)) return false;
+  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
+  remote.password = line;
+  return true;
+}
+
+int RunScan(ScanFlags& flags) {
   report::ScanFormat format;
   if (!report::ParseScanFormat(flags.format, format)) {
     std::cerr << "surveyor scan: unknown --format " << flags.format
@@ -99,6 +155,15 @@ int RunScan(const ScanFlags& flags) {
   Progress("opening " + flags.image);
   image::OpenOptions open;
   open.platform = flags.platform;
+  if (!ReadRemotePassword(flags.remote, flags.password_stdin)) {
+    std::cerr << "surveyor scan: --password-stdin: nothing on standard input\n";
+    return 2;
+  }
+  if (!flags.remote.password.empty() && flags.remote.username.empty()) {
+    std::cerr << "surveyor scan: --password needs --username\n";
+    return 2;
+  }
+  open.remote = flags.remote;
   auto images = image::OpenImage(flags.image, open);
   if (!images.ok()) {
     ProgressDone();
@@ -113,6 +178,7 @@ int RunScan(const ScanFlags& flags) {
     cache = std::make_unique<analyze::DirectoryLayerCache>(flags.cache_dir);
   }
   std::string out;
+  std::vector<std::string> docs;
   bool found = false;
   for (size_t i = 0; i < images->size(); ++i) {
     Progress("analysing " + flags.image + " (" + std::to_string((*images)[i]->info().layers.size()) +
@@ -140,8 +206,14 @@ int RunScan(const ScanFlags& flags) {
       shown.push_back(&m);
     }
     found = found || !shown.empty();
-    out += report::RenderScan(*analysis, shown, format);
+    docs.push_back(report::RenderScan(*analysis, shown, format));
   }
+  auto combined = CombineReports(docs, format);
+  if (!combined.ok()) {
+    std::cerr << "surveyor scan: " << combined.status().message() << "\n";
+    return 1;
+  }
+  out = std::move(*combined);
   if (flags.output.empty() || flags.output == "-") {
     std::fwrite(out.data(), 1, out.size(), stdout);
   } else if (Status st = PosixFileSystem::Default().WriteFileAtomic(flags.output, out); !st.ok()) {
@@ -157,7 +229,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<ScanFlags>();
   CLI::App* cmd = app.add_subcommand("scan", "Scan an image for vulnerabilities, without a server");
   cmd->add_option("image", flags->image,
-                  "oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, or a path")
+                  "oci:DIR[:TAG], oci-archive:FILE, docker-archive:FILE, docker://HOST/REPO[:TAG|@DIGEST], or a path")
       ->required();
   cmd->add_option("--db", flags->db_dir, "vulnerability database directory (default data/vulndb)");
   cmd->add_option("--cache", flags->cache_dir, "per-layer analysis cache directory");
@@ -169,6 +241,13 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--platform", flags->platform, "os/arch of a multi-arch image, or all");
   cmd->add_flag("--os-only", flags->os_only, "OS packages only (BASIC scanning)");
   cmd->add_flag("--skip-dev", flags->skip_dev, "ignore development-only dependencies");
+  cmd->add_option("--username", flags->remote.username, "docker:// registry user name (ECR and Surveyor: AWS)");
+  cmd->add_option("--password", flags->remote.password, "docker:// registry password or token");
+  cmd->add_flag("--password-stdin", flags->password_stdin, "read the registry password from standard input");
+  cmd->add_option("--authfile", flags->remote.auth_file,
+                  "credentials file (default: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, "
+                  "~/.docker/config.json)");
+  cmd->add_flag("--insecure", flags->remote.insecure, "talk plain HTTP to a docker:// registry");
   cmd->callback([flags, &ctx] { ctx.exit_code = RunScan(*flags); });
 }
 

@@ -78,7 +78,7 @@ class BlobImage final : public ImageSource {
   const ImageInfo& info() const override { return info_; }
   Result<std::unique_ptr<ByteSource>> OpenLayer(size_t i) override {
     if (i >= info_.layers.size()) return OutOfRange("no layer " + std::to_string(i));
-    return fetcher_->OpenBlob(info_.layers[i].digest);
+    return fetcher_->OpenLayerBlob(info_.layers[i]);
   }
 
  private:
@@ -117,7 +117,7 @@ Status Resolve(const std::shared_ptr<BlobFetcher>& fetcher, const Digest& digest
                const std::string& reference, const OpenOptions& options, int depth,
                std::string platform, std::vector<std::unique_ptr<ImageSource>>& out) {
   if (depth > 4) return InvalidArgument("index nesting deeper than 4");
-  ASSIGN_OR_RETURN(std::string bytes, fetcher->ReadBlob(digest, options.max_manifest_bytes));
+  ASSIGN_OR_RETURN(std::string bytes, fetcher->ReadManifest(digest, options.max_manifest_bytes));
   Digest actual = ComputeDigest(bytes, digest.algorithm());
   if (!(actual == digest)) return DataLoss("manifest " + digest.ToString() + " does not match its digest");
   ASSIGN_OR_RETURN(oci::Manifest m, oci::ParseManifest(bytes, ""));
@@ -368,8 +368,10 @@ Result<std::vector<std::unique_ptr<ImageSource>>> OpenImage(std::string_view ref
     ASSIGN_OR_RETURN(Digest d, Digest::Parse(reference.substr(at + 1)));
     return OpenFromStore(std::string(reference.substr(0, at)), d, full, options);
   }
-  if (reference.substr(0, 9) == "docker://")
-    return Unimplemented("remote registry input is not available in this build");
+  if (strip("docker://")) {
+    ASSIGN_OR_RETURN(RemoteReference ref, ParseRemoteReference(reference));
+    return OpenRemote(ref, full, options);
+  }
   std::string path(reference);
   std::string p, tag, digest;
   SplitPathRef(reference, p, tag, digest);

@@ -14,6 +14,7 @@
 #include "common/digest.h"
 #include "common/json.h"
 #include "image/byte_source.h"
+#include "image/remote.h"
 
 namespace surveyor::image {
 
@@ -46,6 +47,10 @@ class BlobFetcher {
   virtual ~BlobFetcher() = default;
   virtual Result<std::string> ReadBlob(const Digest& d, uint64_t max_bytes) = 0;
   virtual Result<std::unique_ptr<ByteSource>> OpenBlob(const Digest& d) = 0;
+  // Manifests and indexes by digest (a registry serves them apart from blobs).
+  virtual Result<std::string> ReadManifest(const Digest& d, uint64_t max_bytes) { return ReadBlob(d, max_bytes); }
+  // A layer, knowing its descriptor (a remote fetcher checks the size as it streams).
+  virtual Result<std::unique_ptr<ByteSource>> OpenLayerBlob(const LayerInfo& layer) { return OpenBlob(layer.digest); }
 };
 
 struct OpenOptions {
@@ -53,6 +58,7 @@ struct OpenOptions {
   std::string platform = "linux/amd64";
   uint64_t max_manifest_bytes = 4 << 20;
   uint64_t max_config_bytes = 8 << 20;
+  RemoteOptions remote;  // for docker:// references
 };
 
 // Resolves `manifest_digest` through `fetcher` (following indexes to the chosen platforms) into
@@ -64,7 +70,7 @@ Result<std::vector<std::unique_ptr<ImageSource>>> OpenFromBlobs(std::shared_ptr<
 
 // Parses a reference ("oci:DIR[:TAG]", "oci:DIR@sha256:...", "oci-archive:FILE[:TAG]",
 // "docker-archive:FILE[:REPO:TAG]", "store:ROOT@sha256:..." for Surveyor's blob store) and opens
-// it. "docker://" (remote registries) is Unimplemented in this build. A bare path is taken as an OCI layout
+// it; "docker://host[:port]/repo[:tag|@digest]" pulls from a registry (image/remote.h). A bare path is taken as an OCI layout
 // directory when it has an index.json, otherwise as a docker-archive/oci-archive tarball.
 Result<std::vector<std::unique_ptr<ImageSource>>> OpenImage(std::string_view reference,
                                                             const OpenOptions& options = {});
