@@ -3,6 +3,9 @@
 #include <map>
 #include <set>
 
+#include "findings/maybe_transaction.h"
+#include "findings/suppression.h"
+
 namespace surveyor::findings {
 namespace {
 
@@ -21,22 +24,6 @@ Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, cons
   stmt.Bind(1, status).Bind(2, last_observed).Bind(3, updated).Bind(4, DumpJson(finding)).Bind(5, id);
   return stmt.Run();
 }
-
-// Joins the caller's transaction when it has one, otherwise opens one.
-class MaybeTransaction {
- public:
-  explicit MaybeTransaction(store::Database& db) : lock_(db.Lock()) {
-    if (db.InTransaction()) return;
-    tx_.emplace(db);
-  }
-  const Status& begin_status() const { return tx_ ? tx_->begin_status() : ok_; }
-  Status Commit() { return tx_ ? tx_->Commit() : Status::Ok(); }
-
- private:
-  std::unique_lock<std::recursive_mutex> lock_;
-  std::optional<store::Transaction> tx_;
-  Status ok_;
-};
 
 }  // namespace
 
@@ -74,6 +61,12 @@ CREATE INDEX findings_score ON findings(coalesce(inspector_score, -1), arn);
 CREATE INDEX findings_last_observed ON findings(last_observed, arn);
 CREATE INDEX findings_first_observed ON findings(first_observed, arn);
 CREATE INDEX findings_vulnerability ON findings(vulnerability_id, status);
+)sql"},
+      {2, "findings: suppression rules", R"sql(
+CREATE TABLE finding_suppression_rules (
+  arn TEXT PRIMARY KEY,
+  criteria TEXT NOT NULL
+) WITHOUT ROWID;
 )sql"},
   };
   return kMigrations;
@@ -185,6 +178,19 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     (*finding)["updatedAt"] = ToEpochSeconds(now);
     RETURN_IF_ERROR(RewriteFinding(db, e.id, *finding, "CLOSED", now_ms, now_ms));
     result.changes.push_back({Change::kClosed, std::move(*finding)});
+  }
+  // Suppression rules decide the status of what was just created, reopened or changed (and of
+  // what no longer matches after a change); the reported change carries the final status.
+  ASSIGN_OR_RETURN(auto moved, ApplyStoredSuppression(db, image.repository, image.digest, now));
+  for (auto& m : moved) {
+    bool merged = false;
+    for (auto& c : result.changes) {
+      if (c.finding["findingArn"] == m.finding["findingArn"]) {
+        c.finding = m.finding;
+        merged = true;
+      }
+    }
+    if (!merged) result.changes.push_back(std::move(m));
   }
   RETURN_IF_ERROR(tx.Commit());
   return result;

@@ -35,7 +35,9 @@ struct ReconcileResult {
 // Replaces what is known of an image's findings with `facts` (observed at `now`):
 //   new key → created ACTIVE; known, fingerprint changed → updated; known, unchanged → only
 //   lastObservedAt moves; CLOSED and seen again → reopened ACTIVE; known but absent → CLOSED.
-// SUPPRESSED findings stay suppressed through updates. Runs in its own transaction unless the
+// Then the stored suppression rules (suppression.h) are applied to the image's open findings: new
+// and reopened findings matching a rule are born SUPPRESSED, and a change can suppress or
+// unsuppress; the reported changes carry the final status. Runs in its own transaction unless the
 // caller holds one (then it joins it), so events can be written atomically with it.
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
                                   const std::vector<FindingFacts>& facts, TimePoint now);
