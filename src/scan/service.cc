@@ -15,8 +15,6 @@
 namespace surveyor::scan {
 namespace {
 
-constexpr int kPriorityPush = 0;
-constexpr int kPriorityRematch = 10;
 constexpr auto kLease = std::chrono::minutes(10);
 
 int64_t Ms(TimePoint t) { return ToUnixMillis(t); }
@@ -85,6 +83,9 @@ CREATE TABLE scan_jobs (
 );
 CREATE INDEX scan_jobs_due ON scan_jobs(priority, next_run);
 CREATE TABLE scan_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"},
+      {2, "scan: when an image's rescan duration starts (push, re-push, manual scan)", R"sql(
+ALTER TABLE scan_images ADD COLUMN armed_at INTEGER;
 )sql"},
   };
   return kMigrations;
@@ -156,21 +157,26 @@ Status Service::SetStatus(std::string_view repository, std::string_view digest,
 
 Status Service::RequestScan(std::string_view repository, std::string_view digest,
                             bool rematch_only) {
-  store::Transaction tx(db_);
-  RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-      "INSERT INTO scan_jobs(repository, digest, kind, priority, next_run) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT(repository, digest, kind) DO UPDATE SET next_run = min(next_run, "
-      "excluded.next_run), priority = min(priority, excluded.priority)"));
-  stmt.Bind(1, repository).Bind(2, digest).Bind(3, rematch_only ? "rematch" : "analyze")
-      .Bind(4, static_cast<int64_t>(rematch_only ? kPriorityRematch : kPriorityPush))
-      .Bind(5, Ms(clock_.Now()));
-  RETURN_IF_ERROR(stmt.Run());
-  if (!rematch_only) {
-    RETURN_IF_ERROR(SetStatus(repository, digest, "PENDING", "Waiting for a scan worker."));
+  {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    const TimePoint now = clock_.Now();
+    RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, rematch_only, now));
+    if (!rematch_only) {
+      RETURN_IF_ERROR(SetStatus(repository, digest, "PENDING", "Waiting for a scan worker."));
+      // A push or a manual scan starts the image's rescan duration again.
+      ASSIGN_OR_RETURN(auto arm, db_.Prepare("UPDATE scan_images SET armed_at = ? WHERE "
+                                             "repository = ? AND digest = ?"));
+      arm.Bind(1, Ms(now)).Bind(2, repository).Bind(3, digest);
+      RETURN_IF_ERROR(arm.Run());
+    }
+    RETURN_IF_ERROR(tx.Commit());
   }
-  RETURN_IF_ERROR(tx.Commit());
-  cv_.notify_one();
+  {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+  }
+  cv_.notify_all();
   return Status::Ok();
 }
 
@@ -207,11 +213,13 @@ void Service::OnManifestPushed(std::string_view repository, const Digest& digest
   }
   {
     auto lock = db_.Lock();
-    auto stmt = db_.Prepare("SELECT 1 FROM scan_images WHERE repository = ? AND digest = ?");
+    auto stmt = db_.Prepare("SELECT status FROM scan_images WHERE repository = ? AND digest = ?");
     if (stmt.ok()) {
       stmt->Bind(1, repository).Bind(2, digest.ToString());
       auto row = stmt->Step();
-      if (row.ok() && *row) return;  // a retag of a scanned image: nothing new to scan
+      // A retag of a scanned image: nothing new to scan, unless its eligibility had expired
+      // (a new push re-arms it).
+      if (row.ok() && *row && stmt->ColumnText(0) != "SCAN_ELIGIBILITY_EXPIRED") return;
     }
   }
   bool basic = false;
@@ -303,6 +311,7 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
   const registry::EffectiveScanning scanning = ScanningFor(job.repository, basic);
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
   if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return Status::Ok();
+
   std::vector<findings::FindingFacts> facts;
   {
     std::lock_guard lock(source_mu_);
@@ -375,11 +384,13 @@ Status Service::RunJob(const Job& job) {
   analyze::Inventory inventory;
   {
     auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory FROM scan_images WHERE repository = "
-                                            "? AND digest = ?"));
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory, status FROM scan_images WHERE "
+                                            "repository = ? AND digest = ?"));
     stmt.Bind(1, job.repository).Bind(2, job.digest);
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row || stmt.ColumnIsNull(0)) return Status::Ok();  // not analysed (yet): nothing to do
+    // Continuous re-evaluation skips images whose rescan duration has expired.
+    if (stmt.ColumnText(1) == "SCAN_ELIGIBILITY_EXPIRED") return Status::Ok();
     ASSIGN_OR_RETURN(inventory, DecodeInventory(stmt.ColumnText(0)));
   }
   return Rematch(job, inventory, false);
@@ -469,22 +480,48 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
 
 void Service::WorkerLoop() {
   for (;;) {
+    uint64_t seen = 0;
     {
       std::unique_lock lock(mu_);
       if (stopping_) return;
+      seen = work_generation_;
     }
     Status s = Drain();
     if (!s.ok()) log::Error("scan worker", {{"error", s.ToString()}});
+    // Woken as soon as a job is queued; the timeout picks up retries whose backoff has passed
+    // and jobs queued by other processes sharing the database.
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(500),
+                 [&] { return stopping_ || work_generation_ != seen; });
   }
 }
 
+Result<EligibilityResult> Service::CheckEligibility() {
+  ASSIGN_OR_RETURN(EligibilityResult r,
+                   ApplyRescanEligibility(db_, clock_.Now(), {options_.account_id, options_.region},
+                                          options_.on_results));
+  if (!r.expired.empty() || !r.rearmed.empty()) {
+    log::Info("rescan duration applied", {{"expired", r.expired.size()},
+                                          {"rearmed", r.rearmed.size()}});
+  }
+  if (!r.rearmed.empty()) {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+    cv_.notify_all();
+  }
+  return r;
+}
+
 void Service::PollLoop() {
+  TimePoint last_eligibility{};
   for (;;) {
     auto queued = CheckForAdvisoryChanges();
     if (!queued.ok()) log::Error("advisory poll", {{"error", queued.status().ToString()}});
-    else if (*queued > 0) cv_.notify_all();
+    if (clock_.Now() - last_eligibility >= options_.eligibility_interval) {
+      last_eligibility = clock_.Now();
+      auto applied = CheckEligibility();
+      if (!applied.ok()) log::Error("rescan duration", {{"error", applied.status().ToString()}});
+    }
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_; })) return;
   }

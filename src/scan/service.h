@@ -6,7 +6,8 @@
 //   advisory import → (poller over vulndb's import history) → the images whose inventories hold
 //   a touched package, found through the index → `rematch` jobs, low priority: matching again,
 //   never re-analysis;
-//   delete → the image's findings close.
+//   delete → the image's findings close;
+//   rescan duration (eligibility.h) → expired images' findings close, re-armed ones re-match.
 // Jobs live in the metadata database (track "scan"), so they survive restarts; failures retry
 // with backoff, then the image's status is FAILED with the reason. Thread-safe.
 #pragma once
@@ -31,6 +32,7 @@
 #include "registry/registry.h"
 #include "registry/repository_settings.h"
 #include "registry/scanning_config.h"
+#include "scan/eligibility.h"
 #include "store/blob_store.h"
 #include "store/sqlite.h"
 
@@ -39,21 +41,14 @@ namespace surveyor::scan {
 const std::vector<store::Migration>& Migrations();
 Status Migrate(store::Database& db);
 
-// Called inside the transaction that records a scan's results, so that what it writes (events in
-// the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis.
-struct ScanResults {
-  const findings::ImageContext& image;
-  const findings::ReconcileResult& changes;
-  const findings::SeveritySummary& summary;
-  bool first_scan;
-};
-using ResultsHook = std::function<Status(store::Database&, const ScanResults&)>;
-
 struct ServiceOptions {
   std::string vulndb_dir;          // where `surveyor db import|update` writes
   std::string cache_dir;           // per-layer analysis cache
   int workers = 2;
   std::chrono::milliseconds poll_interval{2000};  // how often new imports are looked for
+  // How often the rescan duration is applied (images expire, findings close); also at Start()
+  // and whenever UpdateConfiguration changes it.
+  std::chrono::milliseconds eligibility_interval{std::chrono::minutes(10)};
   int max_attempts = 3;
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
@@ -97,6 +92,8 @@ class Service final : public registry::Observer {
   Result<size_t> CheckForAdvisoryChanges();
   // Runs queued jobs on the calling thread until none is due (for tools and tests).
   surveyor::Status Drain();
+  // Applies the rescan duration now (the poller does this every eligibility_interval).
+  Result<EligibilityResult> CheckEligibility();
 
  private:
   struct Job {
@@ -133,6 +130,7 @@ class Service final : public registry::Observer {
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  uint64_t work_generation_ = 0;  // bumped when a job is queued: wakes idle workers at once
   std::vector<std::thread> threads_;
 };
 
