@@ -312,7 +312,9 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
   if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return Status::Ok();
 
+  const auto t0 = std::chrono::steady_clock::now();
   std::vector<findings::FindingFacts> facts;
+  size_t matches = 0;
   {
     std::lock_guard lock(source_mu_);
     ASSIGN_OR_RETURN(match::VulnDbSource * source, Source());
@@ -320,8 +322,10 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
     match_options.os_only = basic;  // BASIC scanning covers OS packages only
     ASSIGN_OR_RETURN(match::MatchResult matched,
                      match::MatchInventory(inventory, *source, match_options));
+    matches = matched.matches.size();
     for (const auto& m : matched.matches) facts.push_back(findings::FactsFor(m, inventory));
   }
+  const auto t1 = std::chrono::steady_clock::now();
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   ASSIGN_OR_RETURN(findings::ReconcileResult changes,
@@ -332,6 +336,11 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
     RETURN_IF_ERROR(options_.on_results(db_, {image, changes, summary, first_scan}));
   }
   RETURN_IF_ERROR(tx.Commit());
+  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  log::Debug("image match timing", {{"image", job.repository + "@" + job.digest},
+                                    {"matches", matches},
+                                    {"match_ms", ms(t1 - t0)},
+                                    {"reconcile_ms", ms(std::chrono::steady_clock::now() - t1)}});
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
                               {"changes", changes.changes.size()}});
@@ -339,6 +348,7 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
 }
 
 Status Service::Analyze(const Job& job) {
+  const auto t0 = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "IN_PROGRESS", "Scan in progress."));
   ASSIGN_OR_RETURN(Digest digest, Digest::Parse(job.digest));
   auto fetcher = std::make_shared<RegistryFetcher>(blobs_, registry_, job.repository);
@@ -351,6 +361,7 @@ Status Service::Analyze(const Job& job) {
   for (const auto& a : analyzers_) analyzers.push_back(a.get());
   ASSIGN_OR_RETURN(analyze::ImageAnalysis analysis,
                    analyze::AnalyzeImage(*images->front(), analyzers, cache_.get()));
+  const auto t1 = std::chrono::steady_clock::now();
   {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
@@ -375,8 +386,17 @@ Status Service::Analyze(const Job& job) {
     }
     RETURN_IF_ERROR(tx.Commit());
   }
+  const auto t2 = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(Rematch(job, analysis.inventory, true));
-  return SetStatus(job.repository, job.digest, "COMPLETE", "The scan was completed successfully.");
+  RETURN_IF_ERROR(
+      SetStatus(job.repository, job.digest, "COMPLETE", "The scan was completed successfully."));
+  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  log::Info("image scanned", {{"image", job.repository + "@" + job.digest},
+                              {"analyze_ms", ms(t1 - t0)},
+                              {"store_inventory_ms", ms(t2 - t1)},
+                              {"match_and_reconcile_ms", ms(std::chrono::steady_clock::now() - t2)},
+                              {"packages", analysis.inventory.packages.size()}});
+  return Status::Ok();
 }
 
 Status Service::RunJob(const Job& job) {
