@@ -15,6 +15,7 @@ struct Existing {
   std::string status;
   std::string fingerprint;
   int64_t first_observed;
+  int64_t last_observed;
 };
 
 Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, const std::string& status,
@@ -94,21 +95,22 @@ int SeverityRank(std::string_view s) {
 }
 
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
-                                  const std::vector<FindingFacts>& facts, TimePoint now) {
+                                  const std::vector<FindingFacts>& facts, TimePoint now,
+                                  std::chrono::milliseconds observed_granularity) {
   MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now_ms = ToUnixMillis(now);
   std::map<std::string, Existing> existing;
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT id, arn, status, fingerprint, first_observed, "
-                                           "finding_key FROM findings WHERE repository = ? AND "
+                                           "finding_key, last_observed FROM findings WHERE repository = ? AND "
                                            "image_digest = ?"));
     stmt.Bind(1, image.repository).Bind(2, image.digest);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
       existing[stmt.ColumnText(5)] = {stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2),
-                                      stmt.ColumnText(3), stmt.ColumnInt(4)};
+                                      stmt.ColumnText(3), stmt.ColumnInt(4), stmt.ColumnInt(6)};
     }
   }
   ReconcileResult result;
@@ -144,6 +146,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     const std::string status = reopened ? "ACTIVE" : e.status;
     ++result.active;
     if (!reopened && !changed) {
+      if (now_ms - e.last_observed < observed_granularity.count()) continue;
       ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET last_observed = ? WHERE id = ?"));
       stmt.Bind(1, now_ms).Bind(2, e.id);
       RETURN_IF_ERROR(stmt.Run());

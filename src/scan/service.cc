@@ -1,6 +1,7 @@
 #include "scan/service.h"
 
 #include <random>
+#include <shared_mutex>
 #include <set>
 
 #include "analyze/builtin.h"
@@ -16,6 +17,9 @@ namespace surveyor::scan {
 namespace {
 
 constexpr auto kLease = std::chrono::minutes(10);
+constexpr size_t kRematchBatch = 64;
+// Re-evaluation refreshes an unchanged finding's lastObservedAt at most hourly (row rewrites).
+constexpr std::chrono::milliseconds kReevaluationObservedGranularity = std::chrono::hours(1);  // re-match jobs claimed and committed together
 
 int64_t Ms(TimePoint t) { return ToUnixMillis(t); }
 
@@ -268,25 +272,34 @@ Result<ScanStatus> Service::GetStatus(std::string_view repository, std::string_v
   return s;
 }
 
-Result<std::optional<Service::Job>> Service::ClaimJob() {
+Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now = Ms(clock_.Now());
+  // The most urgent due job decides: an analysis runs alone; re-matches are taken in a batch.
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ? AND "
-      "(claimed_until IS NULL OR claimed_until < ?) ORDER BY priority, next_run, id LIMIT 1"));
-  stmt.Bind(1, now).Bind(2, now);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return std::optional<Job>();
-  Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
-          static_cast<int>(stmt.ColumnInt(4)) + 1};
+      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ?1 AND "
+      "(claimed_until IS NULL OR claimed_until < ?1) ORDER BY priority, next_run, id LIMIT ?2"));
+  stmt.Bind(1, now).Bind(2, static_cast<int64_t>(std::max<size_t>(1, max_rematch)));
+  std::vector<Job> jobs;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
+            static_cast<int>(stmt.ColumnInt(4)) + 1};
+    if (!jobs.empty() && (job.kind != "rematch" || jobs.front().kind != "rematch")) break;
+    jobs.push_back(std::move(job));
+  }
   ASSIGN_OR_RETURN(auto claim, db_.Prepare("UPDATE scan_jobs SET claimed_until = ?, attempts = ? "
                                            "WHERE id = ?"));
-  claim.Bind(1, now + std::chrono::duration_cast<std::chrono::milliseconds>(kLease).count())
-      .Bind(2, static_cast<int64_t>(job.attempts)).Bind(3, job.id);
-  RETURN_IF_ERROR(claim.Run());
+  for (const Job& job : jobs) {
+    claim.Bind(1, now + std::chrono::duration_cast<std::chrono::milliseconds>(kLease).count())
+        .Bind(2, static_cast<int64_t>(job.attempts)).Bind(3, job.id);
+    RETURN_IF_ERROR(claim.Run());
+    claim.Reset();
+  }
   RETURN_IF_ERROR(tx.Commit());
-  return std::optional<Job>(job);
+  return jobs;
 }
 
 Result<findings::ImageContext> Service::Context(std::string_view repository,
@@ -305,40 +318,57 @@ Result<findings::ImageContext> Service::Context(std::string_view repository,
   return image;
 }
 
-Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
-  ASSIGN_OR_RETURN(findings::ImageContext image, Context(job.repository, job.digest, inventory));
+Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& inventory,
+                                   bool first_scan, PreparedMatch& out) {
+  ASSIGN_OR_RETURN(out.image, Context(job.repository, job.digest, inventory));
   bool basic = false;
   const registry::EffectiveScanning scanning = ScanningFor(job.repository, basic);
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
-  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return Status::Ok();
-
-  const auto t0 = std::chrono::steady_clock::now();
-  std::vector<findings::FindingFacts> facts;
-  size_t matches = 0;
+  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return false;
+  match::VulnDbSource* source = nullptr;
   {
-    std::lock_guard lock(source_mu_);
-    ASSIGN_OR_RETURN(match::VulnDbSource * source, Source());
-    match::MatchOptions match_options;
-    match_options.os_only = basic;  // BASIC scanning covers OS packages only
-    ASSIGN_OR_RETURN(match::MatchResult matched,
-                     match::MatchInventory(inventory, *source, match_options));
-    matches = matched.matches.size();
-    for (const auto& m : matched.matches) facts.push_back(findings::FactsFor(m, inventory));
+    std::unique_lock create(source_mu_);
+    ASSIGN_OR_RETURN(source, Source());
   }
+  // Workers match in parallel; an import's Refresh waits for them (exclusive lock).
+  std::shared_lock lock(source_mu_);
+  match::MatchOptions match_options;
+  match_options.os_only = basic;  // BASIC scanning covers OS packages only
+  ASSIGN_OR_RETURN(match::MatchResult matched,
+                   match::MatchInventory(inventory, *source, match_options));
+  out.facts.clear();
+  for (const auto& m : matched.matches) out.facts.push_back(findings::FactsFor(m, inventory));
+  return true;
+}
+
+Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan) {
+  // The caller holds the transaction: findings and their events commit together.
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes,
+                   findings::Reconcile(db_, prepared.image, prepared.facts, clock_.Now(),
+                                       first_scan ? std::chrono::milliseconds(0)
+                                                  : kReevaluationObservedGranularity));
+  if (options_.on_results) {
+    ASSIGN_OR_RETURN(findings::SeveritySummary summary,
+                     findings::SummarizeImage(db_, prepared.image.repository,
+                                              prepared.image.digest));
+    RETURN_IF_ERROR(options_.on_results(db_, {prepared.image, changes, summary, first_scan}));
+  }
+  return changes;
+}
+
+Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PreparedMatch prepared;
+  ASSIGN_OR_RETURN(bool applies, ComputeFacts(job, inventory, first_scan, prepared));
+  if (!applies) return Status::Ok();
   const auto t1 = std::chrono::steady_clock::now();
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(findings::ReconcileResult changes,
-                   findings::Reconcile(db_, image, facts, clock_.Now()));
-  if (options_.on_results) {
-    ASSIGN_OR_RETURN(findings::SeveritySummary summary,
-                     findings::SummarizeImage(db_, job.repository, job.digest));
-    RETURN_IF_ERROR(options_.on_results(db_, {image, changes, summary, first_scan}));
-  }
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan));
   RETURN_IF_ERROR(tx.Commit());
   const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   log::Debug("image match timing", {{"image", job.repository + "@" + job.digest},
-                                    {"matches", matches},
+                                    {"matches", prepared.facts.size()},
                                     {"match_ms", ms(t1 - t0)},
                                     {"reconcile_ms", ms(std::chrono::steady_clock::now() - t1)}});
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
@@ -399,48 +429,105 @@ Status Service::Analyze(const Job& job) {
   return Status::Ok();
 }
 
+Result<std::optional<analyze::Inventory>> Service::StoredInventory(const Job& job) {
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory, status FROM scan_images WHERE "
+                                          "repository = ? AND digest = ?"));
+  stmt.Bind(1, job.repository).Bind(2, job.digest);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  // Not analysed (yet): nothing to re-match.
+  if (!row || stmt.ColumnIsNull(0)) return std::optional<analyze::Inventory>();
+  // Continuous re-evaluation skips images whose rescan duration has expired.
+  if (stmt.ColumnText(1) == "SCAN_ELIGIBILITY_EXPIRED") return std::optional<analyze::Inventory>();
+  ASSIGN_OR_RETURN(analyze::Inventory inventory, DecodeInventory(stmt.ColumnText(0)));
+  return std::optional<analyze::Inventory>(std::move(inventory));
+}
+
 Status Service::RunJob(const Job& job) {
   if (job.kind == "analyze") return Analyze(job);
-  analyze::Inventory inventory;
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory, status FROM scan_images WHERE "
-                                            "repository = ? AND digest = ?"));
-    stmt.Bind(1, job.repository).Bind(2, job.digest);
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row || stmt.ColumnIsNull(0)) return Status::Ok();  // not analysed (yet): nothing to do
-    // Continuous re-evaluation skips images whose rescan duration has expired.
-    if (stmt.ColumnText(1) == "SCAN_ELIGIBILITY_EXPIRED") return Status::Ok();
-    ASSIGN_OR_RETURN(inventory, DecodeInventory(stmt.ColumnText(0)));
+  ASSIGN_OR_RETURN(auto inventory, StoredInventory(job));
+  if (!inventory) return Status::Ok();
+  return Rematch(job, *inventory, false);
+}
+
+Status Service::FinishJob(const Job& job, const Status& s) {
+  auto lock = db_.Lock();
+  if (s.ok() || job.attempts >= options_.max_attempts) {
+    if (!s.ok()) {
+      log::Warn("scan failed", {{"image", job.repository + "@" + job.digest}, {"error", s.ToString()}});
+      if (job.kind == "analyze") {
+        RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "FAILED", s.message()));
+      }
+    }
+    ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM scan_jobs WHERE id = ?"));
+    del.Bind(1, job.id);
+    return del.Run();
   }
-  return Rematch(job, inventory, false);
+  // Exponential backoff with jitter: 1 s, 2 s, 4 s ... ±50 %.
+  static thread_local std::mt19937 rng(std::random_device{}());
+  const int64_t base = int64_t{1000} << std::min(job.attempts - 1, 10);
+  const int64_t delay = base / 2 + std::uniform_int_distribution<int64_t>(0, base)(rng);
+  ASSIGN_OR_RETURN(auto retry, db_.Prepare("UPDATE scan_jobs SET claimed_until = NULL, "
+                                           "next_run = ?, last_error = ? WHERE id = ?"));
+  retry.Bind(1, Ms(clock_.Now()) + delay).Bind(2, s.message()).Bind(3, job.id);
+  return retry.Run();
+}
+
+Status Service::RunRematchBatch(const std::vector<Job>& jobs) {
+  // Matching is CPU only; the findings of the whole batch, their events and the jobs' removal
+  // then commit in one transaction (one fsync for the batch instead of several per image).
+  struct Item {
+    const Job* job;
+    PreparedMatch prepared;
+    bool applies = false;
+    Status status;
+  };
+  std::vector<Item> items;
+  items.reserve(jobs.size());
+  for (const Job& job : jobs) {
+    Item item{&job, {}, false, Status::Ok()};
+    auto inventory = StoredInventory(job);
+    if (!inventory.ok()) {
+      item.status = inventory.status();
+    } else if (*inventory) {
+      auto applies = ComputeFacts(job, **inventory, false, item.prepared);
+      if (applies.ok()) item.applies = *applies;
+      else item.status = applies.status();
+    }
+    items.push_back(std::move(item));
+  }
+  size_t changed = 0;
+  Status batch = [&]() -> Status {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    for (const Item& item : items) {
+      if (item.status.ok() && item.applies) {
+        ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(item.prepared, false));
+        changed += changes.changes.size();
+      }
+      RETURN_IF_ERROR(FinishJob(*item.job, item.status));
+    }
+    return tx.Commit();
+  }();
+  if (batch.ok()) {
+    log::Debug("images re-matched", {{"images", jobs.size()}, {"changes", changed}});
+    return Status::Ok();
+  }
+  // Something in the batch failed to record: run its jobs one by one, so that one bad image
+  // cannot hold back the others.
+  log::Warn("re-match batch failed; retrying its jobs one by one", {{"error", batch.ToString()}});
+  for (const Job& job : jobs) RETURN_IF_ERROR(FinishJob(job, RunJob(job)));
+  return Status::Ok();
 }
 
 Status Service::Drain() {
   for (;;) {
-    ASSIGN_OR_RETURN(auto job, ClaimJob());
-    if (!job) return Status::Ok();
-    Status s = RunJob(*job);
-    auto lock = db_.Lock();
-    if (s.ok() || job->attempts >= options_.max_attempts) {
-      if (!s.ok()) {
-        log::Warn("scan failed", {{"image", job->repository + "@" + job->digest}, {"error", s.ToString()}});
-        if (job->kind == "analyze") {
-          RETURN_IF_ERROR(SetStatus(job->repository, job->digest, "FAILED", s.message()));
-        }
-      }
-      ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM scan_jobs WHERE id = ?"));
-      del.Bind(1, job->id);
-      RETURN_IF_ERROR(del.Run());
+    ASSIGN_OR_RETURN(std::vector<Job> jobs, ClaimJobs(kRematchBatch));
+    if (jobs.empty()) return Status::Ok();
+    if (jobs.front().kind == "analyze") {
+      RETURN_IF_ERROR(FinishJob(jobs.front(), RunJob(jobs.front())));
     } else {
-      // Exponential backoff with jitter: 1 s, 2 s, 4 s ... ±50 %.
-      static thread_local std::mt19937 rng(std::random_device{}());
-      const int64_t base = int64_t{1000} << std::min(job->attempts - 1, 10);
-      const int64_t delay = base / 2 + std::uniform_int_distribution<int64_t>(0, base)(rng);
-      ASSIGN_OR_RETURN(auto retry, db_.Prepare("UPDATE scan_jobs SET claimed_until = NULL, "
-                                               "next_run = ?, last_error = ? WHERE id = ?"));
-      retry.Bind(1, Ms(clock_.Now()) + delay).Bind(2, s.message()).Bind(3, job->id);
-      RETURN_IF_ERROR(retry.Run());
+      RETURN_IF_ERROR(RunRematchBatch(jobs));
     }
   }
 }
@@ -482,15 +569,23 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       }
     }
   }
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  const TimePoint now = clock_.Now();
   for (const auto& [repository, digest] : images) {
-    RETURN_IF_ERROR(RequestScan(repository, digest, true));
+    RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, true, now));
   }
-  auto lock = db_.Lock();
   ASSIGN_OR_RETURN(auto save, db_.Prepare("INSERT INTO scan_state(key, value) VALUES "
                                           "('vulndb_import', ?) ON CONFLICT(key) DO UPDATE SET "
                                           "value = excluded.value"));
   save.Bind(1, last);
   RETURN_IF_ERROR(save.Run());
+  RETURN_IF_ERROR(tx.Commit());
+  if (!images.empty()) {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+    cv_.notify_all();
+  }
   if (!images.empty()) {
     log::Info("advisory changes queued re-matching", {{"images", images.size()},
                                                        {"packages", touched.size()}});

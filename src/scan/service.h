@@ -19,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -101,9 +102,26 @@ class Service final : public registry::Observer {
     std::string repository, digest, kind;
     int attempts = 0;
   };
-  Result<std::optional<Job>> ClaimJob();
+  // What a match produced for one image, before it is recorded.
+  struct PreparedMatch {
+    findings::ImageContext image;
+    std::vector<findings::FindingFacts> facts;
+  };
+  // Due jobs, claimed: one analysis, or up to `max_rematch` re-matches.
+  Result<std::vector<Job>> ClaimJobs(size_t max_rematch);
   surveyor::Status RunJob(const Job& job);
+  surveyor::Status RunRematchBatch(const std::vector<Job>& jobs);
+  // Removes a finished job, or schedules its retry with backoff (FAILED after the last attempt).
+  surveyor::Status FinishJob(const Job& job, const surveyor::Status& result);
   surveyor::Status Analyze(const Job& job);
+  // The stored inventory of an image to re-match; nullopt when there is nothing to re-match (not
+  // analysed yet, or its rescan duration expired).
+  Result<std::optional<analyze::Inventory>> StoredInventory(const Job& job);
+  // Matches; false when continuous re-evaluation does not apply to the image.
+  Result<bool> ComputeFacts(const Job& job, const analyze::Inventory& inventory, bool first_scan,
+                            PreparedMatch& out);
+  // Reconciles and calls the results hook; the caller holds the transaction.
+  Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan);
   surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan);
   // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
   // none was ever set: ENHANCED, every repository, continuously).
@@ -124,7 +142,7 @@ class Service final : public registry::Observer {
   std::vector<std::unique_ptr<analyze::Analyzer>> analyzers_;
   std::unique_ptr<analyze::LayerCache> cache_;
 
-  std::mutex source_mu_;
+  std::shared_mutex source_mu_;  // guards source_ creation and Refresh (exclusive)
   std::unique_ptr<match::VulnDbSource> source_;
 
   std::mutex mu_;
