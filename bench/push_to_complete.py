@@ -10,6 +10,10 @@ read. Layer cache and blobs start empty each round: this is a cold first push.
 
   bench/push_to_complete.py [ROUNDS]     (default 5; needs build/src/cli/surveyor and skopeo)
 
+P2C_RECORDS_ID_INDEX=1 adds an index on the vulnerability DB's records(id) to the template first:
+a what-if for src/vulndb, whose VulnDb::Show looks records up by `id = ? OR canonical_id = ?`
+and, without that index, scans the whole records table once per advisory loaded.
+
 Prints per round: push (skopeo) time, push-done→COMPLETE, and end-to-end, then medians; and the
 server's own per-stage timings from its "image scanned" log line."""
 
@@ -94,6 +98,12 @@ def main():
         for feed in ("golang-vulndb", "nodejs-security-wg"):
             subprocess.run([SURVEYOR, "db", "--db", template, "import",
                             os.path.join(ADVISORIES, feed)], check=True, capture_output=True)
+        if os.environ.get("P2C_RECORDS_ID_INDEX") == "1":
+            con = sqlite3.connect(os.path.join(template, "vulndb.sqlite"))
+            con.execute("CREATE INDEX IF NOT EXISTS records_id ON records(id)")
+            con.commit()
+            con.close()
+            print("what-if: records(id) index added to the vulnerability DB")
         results = []
         for r in range(rounds):
             push, scan, total, stages = one_round(work, template)
