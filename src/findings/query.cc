@@ -82,15 +82,7 @@ const std::map<std::string, FieldSpec, std::less<>>& Fields() {
   return kFields;
 }
 
-// SQL built with positional parameters, bound afterwards.
-struct Sql {
-  std::string text;
-  std::vector<Json> params;  // string or number
-  std::string Param(Json v) {
-    params.push_back(std::move(v));
-    return "?" + std::to_string(params.size());
-  }
-};
+using Sql = SqlCondition;
 
 Status CheckString(const Json& f, const std::string& where, bool allow_prefix = true) {
   if (!f.is_object()) return Invalid(where + " must be an object");
@@ -152,10 +144,11 @@ std::string RangePredicate(Sql& sql, const std::string& expr, const Json& f, con
   return out + ")";
 }
 
-Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql) {
+Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_as_active = false) {
   std::vector<std::string> clauses;
   for (const auto& [field, list] : c.raw.items()) {
-    const FieldSpec& spec = Fields().find(field)->second;
+    FieldSpec spec = Fields().find(field)->second;
+    if (status_as_active && field == "findingStatus") spec.expr = "'ACTIVE'";
     std::vector<std::string> parts;
     switch (spec.kind) {
       case FilterKind::kString:
@@ -227,7 +220,28 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql) {
   return where.empty() ? std::string("1") : where;
 }
 
-void Bind(store::Statement& stmt, const std::vector<Json>& params) {
+}  // namespace
+
+std::string SqlCondition::Param(Json v) {
+  params.push_back(std::move(v));
+  return "?" + std::to_string(params.size());
+}
+
+Result<SqlCondition> CompileAnyOf(const std::vector<FilterCriteria>& criteria,
+                                  bool status_as_active) {
+  SqlCondition sql;
+  if (criteria.empty()) {
+    sql.text = "0";
+    return sql;
+  }
+  for (size_t i = 0; i < criteria.size(); ++i) {
+    ASSIGN_OR_RETURN(std::string where, CompileWhere(criteria[i], sql, status_as_active));
+    sql.text += (i ? " OR (" : "(") + where + ")";
+  }
+  return sql;
+}
+
+void BindParams(store::Statement& stmt, const std::vector<Json>& params) {
   for (size_t i = 0; i < params.size(); ++i) {
     const int index = static_cast<int>(i + 1);
     if (params[i].is_string()) stmt.Bind(index, params[i].get<std::string>());
@@ -235,6 +249,8 @@ void Bind(store::Statement& stmt, const std::vector<Json>& params) {
     else stmt.BindDouble(index, params[i].get<double>());
   }
 }
+
+namespace {
 
 std::string SortExpr(const std::string& field) {
   static const std::map<std::string, std::string> kSort = {
@@ -376,7 +392,7 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
              expr + ") " + order + ", arn " + order + " LIMIT " + std::to_string(max_results + 1);
   auto lock = db.Lock();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql.text));
-  Bind(stmt, sql.params);
+  BindParams(stmt, sql.params);
   Page page;
   Json last_value;
   std::string last_arn;
@@ -445,7 +461,7 @@ Result<Json> Aggregate(store::Database& db, std::string_view type, const FilterC
              std::to_string(max_results + 1) + " OFFSET " + std::to_string(offset);
   auto lock = db.Lock();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql.text));
-  Bind(stmt, sql.params);
+  BindParams(stmt, sql.params);
   Json responses = Json::array();
   bool more = false;
   for (;;) {

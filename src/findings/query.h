@@ -22,6 +22,21 @@ struct FilterCriteria {
 // ValidationException and a message naming the member ("filterCriteria.severity[0].comparison").
 Result<FilterCriteria> ParseFilterCriteria(const Json& criteria);
 
+// The SQL condition a set of criteria compiles to, over the `findings` table, with positional
+// parameters (?1, ?2, ...) to bind in order; Param() appends one more. For the findings component
+// itself (suppression rules reuse the ListFindings compiler).
+struct SqlCondition {
+  std::string text;
+  std::vector<Json> params;  // strings and numbers
+  std::string Param(Json v);
+};
+// ORs the criteria ("0" for none; "1" for an empty criteria object). With `status_as_active`,
+// findingStatus filters are evaluated as if every finding were ACTIVE: a suppression rule that
+// names findingStatus must not stop matching the findings it has just suppressed.
+Result<SqlCondition> CompileAnyOf(const std::vector<FilterCriteria>& criteria,
+                                  bool status_as_active);
+void BindParams(store::Statement& stmt, const std::vector<Json>& params);
+
 struct SortCriteria {
   std::string field = "SEVERITY";  // a SortField
   bool descending = true;

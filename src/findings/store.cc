@@ -3,6 +3,9 @@
 #include <map>
 #include <set>
 
+#include "findings/maybe_transaction.h"
+#include "findings/suppression.h"
+
 namespace surveyor::findings {
 namespace {
 
@@ -12,6 +15,7 @@ struct Existing {
   std::string status;
   std::string fingerprint;
   int64_t first_observed;
+  int64_t last_observed;
 };
 
 Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, const std::string& status,
@@ -21,22 +25,6 @@ Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, cons
   stmt.Bind(1, status).Bind(2, last_observed).Bind(3, updated).Bind(4, DumpJson(finding)).Bind(5, id);
   return stmt.Run();
 }
-
-// Joins the caller's transaction when it has one, otherwise opens one.
-class MaybeTransaction {
- public:
-  explicit MaybeTransaction(store::Database& db) : lock_(db.Lock()) {
-    if (db.InTransaction()) return;
-    tx_.emplace(db);
-  }
-  const Status& begin_status() const { return tx_ ? tx_->begin_status() : ok_; }
-  Status Commit() { return tx_ ? tx_->Commit() : Status::Ok(); }
-
- private:
-  std::unique_lock<std::recursive_mutex> lock_;
-  std::optional<store::Transaction> tx_;
-  Status ok_;
-};
 
 }  // namespace
 
@@ -75,6 +63,12 @@ CREATE INDEX findings_last_observed ON findings(last_observed, arn);
 CREATE INDEX findings_first_observed ON findings(first_observed, arn);
 CREATE INDEX findings_vulnerability ON findings(vulnerability_id, status);
 )sql"},
+      {2, "findings: suppression rules", R"sql(
+CREATE TABLE finding_suppression_rules (
+  arn TEXT PRIMARY KEY,
+  criteria TEXT NOT NULL
+) WITHOUT ROWID;
+)sql"},
   };
   return kMigrations;
 }
@@ -101,21 +95,22 @@ int SeverityRank(std::string_view s) {
 }
 
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
-                                  const std::vector<FindingFacts>& facts, TimePoint now) {
+                                  const std::vector<FindingFacts>& facts, TimePoint now,
+                                  std::chrono::milliseconds observed_granularity) {
   MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now_ms = ToUnixMillis(now);
   std::map<std::string, Existing> existing;
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT id, arn, status, fingerprint, first_observed, "
-                                           "finding_key FROM findings WHERE repository = ? AND "
+                                           "finding_key, last_observed FROM findings WHERE repository = ? AND "
                                            "image_digest = ?"));
     stmt.Bind(1, image.repository).Bind(2, image.digest);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
       existing[stmt.ColumnText(5)] = {stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2),
-                                      stmt.ColumnText(3), stmt.ColumnInt(4)};
+                                      stmt.ColumnText(3), stmt.ColumnInt(4), stmt.ColumnInt(6)};
     }
   }
   ReconcileResult result;
@@ -151,6 +146,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     const std::string status = reopened ? "ACTIVE" : e.status;
     ++result.active;
     if (!reopened && !changed) {
+      if (now_ms - e.last_observed < observed_granularity.count()) continue;
       ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET last_observed = ? WHERE id = ?"));
       stmt.Bind(1, now_ms).Bind(2, e.id);
       RETURN_IF_ERROR(stmt.Run());
@@ -185,6 +181,19 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     (*finding)["updatedAt"] = ToEpochSeconds(now);
     RETURN_IF_ERROR(RewriteFinding(db, e.id, *finding, "CLOSED", now_ms, now_ms));
     result.changes.push_back({Change::kClosed, std::move(*finding)});
+  }
+  // Suppression rules decide the status of what was just created, reopened or changed (and of
+  // what no longer matches after a change); the reported change carries the final status.
+  ASSIGN_OR_RETURN(auto moved, ApplyStoredSuppression(db, image.repository, image.digest, now));
+  for (auto& m : moved) {
+    bool merged = false;
+    for (auto& c : result.changes) {
+      if (c.finding["findingArn"] == m.finding["findingArn"]) {
+        c.finding = m.finding;
+        merged = true;
+      }
+    }
+    if (!merged) result.changes.push_back(std::move(m));
   }
   RETURN_IF_ERROR(tx.Commit());
   return result;

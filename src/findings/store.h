@@ -5,6 +5,7 @@
 // Thread-safe through the Database lock.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -35,10 +36,16 @@ struct ReconcileResult {
 // Replaces what is known of an image's findings with `facts` (observed at `now`):
 //   new key → created ACTIVE; known, fingerprint changed → updated; known, unchanged → only
 //   lastObservedAt moves; CLOSED and seen again → reopened ACTIVE; known but absent → CLOSED.
-// SUPPRESSED findings stay suppressed through updates. Runs in its own transaction unless the
+// Then the stored suppression rules (suppression.h) are applied to the image's open findings: new
+// and reopened findings matching a rule are born SUPPRESSED, and a change can suppress or
+// unsuppress; the reported changes carry the final status. Runs in its own transaction unless the
 // caller holds one (then it joins it), so events can be written atomically with it.
+// `observed_granularity`: an unchanged finding's lastObservedAt only moves when it is at least
+// that old (continuous re-evaluation passes 1 h, so that an import does not rewrite every
+// unchanged finding row of every affected image; a scan passes 0: always).
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
-                                  const std::vector<FindingFacts>& facts, TimePoint now);
+                                  const std::vector<FindingFacts>& facts, TimePoint now,
+                                  std::chrono::milliseconds observed_granularity = {});
 
 // Closes every open finding of an image (it was deleted, or its scan eligibility expired).
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now);

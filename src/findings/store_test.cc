@@ -82,6 +82,29 @@ TEST_F(FindingsStoreTest, StateMachine) {
   EXPECT_TRUE(ImageFindings(*db_, image_.repository, image_.digest, false)->empty());
 }
 
+TEST_F(FindingsStoreTest, ObservedGranularityLimitsRewritesOfUnchangedFindings) {
+  const FindingFacts a = Facts("CVE-1", "HIGH", "NO");
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(0)).ok());
+  auto last_observed = [&] {
+    auto stmt = db_->Prepare("SELECT last_observed FROM findings");
+    EXPECT_TRUE(*stmt->Step());
+    return stmt->ColumnInt(0);
+  };
+  const std::chrono::milliseconds hour = std::chrono::hours(1);
+  // Seen again unchanged within the hour: the row is left alone.
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(600), hour).ok());
+  EXPECT_EQ(last_observed(), ToUnixMillis(T(0)));
+  // An hour later it moves; without a granularity it always moves.
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(3600), hour).ok());
+  EXPECT_EQ(last_observed(), ToUnixMillis(T(3600)));
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(3601)).ok());
+  EXPECT_EQ(last_observed(), ToUnixMillis(T(3601)));
+  // A change is recorded at once whatever the granularity.
+  auto r = Reconcile(*db_, image_, {Facts("CVE-1", "HIGH", "YES")}, T(3602), hour);
+  ASSERT_EQ(r->changes.size(), 1u);
+  EXPECT_EQ(last_observed(), ToUnixMillis(T(3602)));
+}
+
 TEST_F(FindingsStoreTest, FindingsOfOtherImagesAreUntouched) {
   ImageContext other = image_;
   other.digest = "sha256:" + std::string(64, 'b');

@@ -1,6 +1,7 @@
 #include "scan/service.h"
 
 #include <random>
+#include <shared_mutex>
 #include <set>
 
 #include "analyze/builtin.h"
@@ -15,9 +16,10 @@
 namespace surveyor::scan {
 namespace {
 
-constexpr int kPriorityPush = 0;
-constexpr int kPriorityRematch = 10;
 constexpr auto kLease = std::chrono::minutes(10);
+constexpr size_t kRematchBatch = 64;
+// Re-evaluation refreshes an unchanged finding's lastObservedAt at most hourly (row rewrites).
+constexpr std::chrono::milliseconds kReevaluationObservedGranularity = std::chrono::hours(1);  // re-match jobs claimed and committed together
 
 int64_t Ms(TimePoint t) { return ToUnixMillis(t); }
 
@@ -85,6 +87,9 @@ CREATE TABLE scan_jobs (
 );
 CREATE INDEX scan_jobs_due ON scan_jobs(priority, next_run);
 CREATE TABLE scan_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+)sql"},
+      {2, "scan: when an image's rescan duration starts (push, re-push, manual scan)", R"sql(
+ALTER TABLE scan_images ADD COLUMN armed_at INTEGER;
 )sql"},
   };
   return kMigrations;
@@ -156,21 +161,26 @@ Status Service::SetStatus(std::string_view repository, std::string_view digest,
 
 Status Service::RequestScan(std::string_view repository, std::string_view digest,
                             bool rematch_only) {
-  store::Transaction tx(db_);
-  RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-      "INSERT INTO scan_jobs(repository, digest, kind, priority, next_run) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT(repository, digest, kind) DO UPDATE SET next_run = min(next_run, "
-      "excluded.next_run), priority = min(priority, excluded.priority)"));
-  stmt.Bind(1, repository).Bind(2, digest).Bind(3, rematch_only ? "rematch" : "analyze")
-      .Bind(4, static_cast<int64_t>(rematch_only ? kPriorityRematch : kPriorityPush))
-      .Bind(5, Ms(clock_.Now()));
-  RETURN_IF_ERROR(stmt.Run());
-  if (!rematch_only) {
-    RETURN_IF_ERROR(SetStatus(repository, digest, "PENDING", "Waiting for a scan worker."));
+  {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    const TimePoint now = clock_.Now();
+    RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, rematch_only, now));
+    if (!rematch_only) {
+      RETURN_IF_ERROR(SetStatus(repository, digest, "PENDING", "Waiting for a scan worker."));
+      // A push or a manual scan starts the image's rescan duration again.
+      ASSIGN_OR_RETURN(auto arm, db_.Prepare("UPDATE scan_images SET armed_at = ? WHERE "
+                                             "repository = ? AND digest = ?"));
+      arm.Bind(1, Ms(now)).Bind(2, repository).Bind(3, digest);
+      RETURN_IF_ERROR(arm.Run());
+    }
+    RETURN_IF_ERROR(tx.Commit());
   }
-  RETURN_IF_ERROR(tx.Commit());
-  cv_.notify_one();
+  {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+  }
+  cv_.notify_all();
   return Status::Ok();
 }
 
@@ -207,11 +217,13 @@ void Service::OnManifestPushed(std::string_view repository, const Digest& digest
   }
   {
     auto lock = db_.Lock();
-    auto stmt = db_.Prepare("SELECT 1 FROM scan_images WHERE repository = ? AND digest = ?");
+    auto stmt = db_.Prepare("SELECT status FROM scan_images WHERE repository = ? AND digest = ?");
     if (stmt.ok()) {
       stmt->Bind(1, repository).Bind(2, digest.ToString());
       auto row = stmt->Step();
-      if (row.ok() && *row) return;  // a retag of a scanned image: nothing new to scan
+      // A retag of a scanned image: nothing new to scan, unless its eligibility had expired
+      // (a new push re-arms it).
+      if (row.ok() && *row && stmt->ColumnText(0) != "SCAN_ELIGIBILITY_EXPIRED") return;
     }
   }
   bool basic = false;
@@ -266,25 +278,34 @@ Result<ScanStatus> Service::GetStatus(std::string_view repository, std::string_v
   return s;
 }
 
-Result<std::optional<Service::Job>> Service::ClaimJob() {
+Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now = Ms(clock_.Now());
+  // The most urgent due job decides: an analysis runs alone; re-matches are taken in a batch.
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ? AND "
-      "(claimed_until IS NULL OR claimed_until < ?) ORDER BY priority, next_run, id LIMIT 1"));
-  stmt.Bind(1, now).Bind(2, now);
-  ASSIGN_OR_RETURN(bool row, stmt.Step());
-  if (!row) return std::optional<Job>();
-  Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
-          static_cast<int>(stmt.ColumnInt(4)) + 1};
+      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ?1 AND "
+      "(claimed_until IS NULL OR claimed_until < ?1) ORDER BY priority, next_run, id LIMIT ?2"));
+  stmt.Bind(1, now).Bind(2, static_cast<int64_t>(std::max<size_t>(1, max_rematch)));
+  std::vector<Job> jobs;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
+            static_cast<int>(stmt.ColumnInt(4)) + 1};
+    if (!jobs.empty() && (job.kind != "rematch" || jobs.front().kind != "rematch")) break;
+    jobs.push_back(std::move(job));
+  }
   ASSIGN_OR_RETURN(auto claim, db_.Prepare("UPDATE scan_jobs SET claimed_until = ?, attempts = ? "
                                            "WHERE id = ?"));
-  claim.Bind(1, now + std::chrono::duration_cast<std::chrono::milliseconds>(kLease).count())
-      .Bind(2, static_cast<int64_t>(job.attempts)).Bind(3, job.id);
-  RETURN_IF_ERROR(claim.Run());
+  for (const Job& job : jobs) {
+    claim.Bind(1, now + std::chrono::duration_cast<std::chrono::milliseconds>(kLease).count())
+        .Bind(2, static_cast<int64_t>(job.attempts)).Bind(3, job.id);
+    RETURN_IF_ERROR(claim.Run());
+    claim.Reset();
+  }
   RETURN_IF_ERROR(tx.Commit());
-  return std::optional<Job>(job);
+  return jobs;
 }
 
 Result<findings::ImageContext> Service::Context(std::string_view repository,
@@ -303,38 +324,65 @@ Result<findings::ImageContext> Service::Context(std::string_view repository,
   return image;
 }
 
-Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
-  ASSIGN_OR_RETURN(findings::ImageContext image, Context(job.repository, job.digest, inventory));
+Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& inventory,
+                                   bool first_scan, PreparedMatch& out) {
+  ASSIGN_OR_RETURN(out.image, Context(job.repository, job.digest, inventory));
   bool basic = false;
   const registry::EffectiveScanning scanning = ScanningFor(job.repository, basic);
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
-  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return Status::Ok();
-  std::vector<findings::FindingFacts> facts;
+  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return false;
+  match::VulnDbSource* source = nullptr;
   {
-    std::lock_guard lock(source_mu_);
-    ASSIGN_OR_RETURN(match::VulnDbSource * source, Source());
-    match::MatchOptions match_options;
-    match_options.os_only = basic;  // BASIC scanning covers OS packages only
-    ASSIGN_OR_RETURN(match::MatchResult matched,
-                     match::MatchInventory(inventory, *source, match_options));
-    for (const auto& m : matched.matches) facts.push_back(findings::FactsFor(m, inventory));
+    std::unique_lock create(source_mu_);
+    ASSIGN_OR_RETURN(source, Source());
   }
-  store::Transaction tx(db_);
-  RETURN_IF_ERROR(tx.begin_status());
+  // Workers match in parallel; an import's Refresh waits for them (exclusive lock).
+  std::shared_lock lock(source_mu_);
+  match::MatchOptions match_options;
+  match_options.os_only = basic;  // BASIC scanning covers OS packages only
+  ASSIGN_OR_RETURN(match::MatchResult matched,
+                   match::MatchInventory(inventory, *source, match_options));
+  out.facts.clear();
+  for (const auto& m : matched.matches) out.facts.push_back(findings::FactsFor(m, inventory));
+  return true;
+}
+
+Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan) {
+  // The caller holds the transaction: findings and their events commit together.
   ASSIGN_OR_RETURN(findings::ReconcileResult changes,
-                   findings::Reconcile(db_, image, facts, clock_.Now()));
+                   findings::Reconcile(db_, prepared.image, prepared.facts, clock_.Now(),
+                                       first_scan ? std::chrono::milliseconds(0)
+                                                  : kReevaluationObservedGranularity));
   if (options_.on_results) {
     ASSIGN_OR_RETURN(findings::SeveritySummary summary,
-                     findings::SummarizeImage(db_, job.repository, job.digest));
-    RETURN_IF_ERROR(options_.on_results(db_, {image, changes, summary, first_scan}));
+                     findings::SummarizeImage(db_, prepared.image.repository,
+                                              prepared.image.digest));
+    RETURN_IF_ERROR(options_.on_results(db_, {prepared.image, changes, summary, first_scan}));
   }
   if (first_scan) {
     // The scan's completion commits with its findings and the scan events that announce it, so
     // a receiver of "ECR Image Scan" never reads a scan still IN_PROGRESS.
-    RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "COMPLETE",
+    RETURN_IF_ERROR(SetStatus(prepared.image.repository, prepared.image.digest, "COMPLETE",
                               "The scan was completed successfully."));
   }
+  return changes;
+}
+
+Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
+  const auto t0 = std::chrono::steady_clock::now();
+  PreparedMatch prepared;
+  ASSIGN_OR_RETURN(bool applies, ComputeFacts(job, inventory, first_scan, prepared));
+  if (!applies) return Status::Ok();
+  const auto t1 = std::chrono::steady_clock::now();
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan));
   RETURN_IF_ERROR(tx.Commit());
+  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  log::Debug("image match timing", {{"image", job.repository + "@" + job.digest},
+                                    {"matches", prepared.facts.size()},
+                                    {"match_ms", ms(t1 - t0)},
+                                    {"reconcile_ms", ms(std::chrono::steady_clock::now() - t1)}});
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
                               {"changes", changes.changes.size()}});
@@ -342,6 +390,7 @@ Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, boo
 }
 
 Status Service::Analyze(const Job& job) {
+  const auto t0 = std::chrono::steady_clock::now();
   RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "IN_PROGRESS", "Scan in progress."));
   ASSIGN_OR_RETURN(Digest digest, Digest::Parse(job.digest));
   auto fetcher = std::make_shared<RegistryFetcher>(blobs_, registry_, job.repository);
@@ -354,6 +403,7 @@ Status Service::Analyze(const Job& job) {
   for (const auto& a : analyzers_) analyzers.push_back(a.get());
   ASSIGN_OR_RETURN(analyze::ImageAnalysis analysis,
                    analyze::AnalyzeImage(*images->front(), analyzers, cache_.get()));
+  const auto t1 = std::chrono::steady_clock::now();
   {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
@@ -378,50 +428,117 @@ Status Service::Analyze(const Job& job) {
     }
     RETURN_IF_ERROR(tx.Commit());
   }
+  const auto t2 = std::chrono::steady_clock::now();
   // Sets the status COMPLETE in the transaction of the findings.
-  return Rematch(job, analysis.inventory, true);
+  RETURN_IF_ERROR(Rematch(job, analysis.inventory, true));
+  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
+  log::Info("image scanned", {{"image", job.repository + "@" + job.digest},
+                              {"analyze_ms", ms(t1 - t0)},
+                              {"store_inventory_ms", ms(t2 - t1)},
+                              {"match_and_reconcile_ms", ms(std::chrono::steady_clock::now() - t2)},
+                              {"packages", analysis.inventory.packages.size()}});
+  return Status::Ok();
+}
+
+Result<std::optional<analyze::Inventory>> Service::StoredInventory(const Job& job) {
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory, status FROM scan_images WHERE "
+                                          "repository = ? AND digest = ?"));
+  stmt.Bind(1, job.repository).Bind(2, job.digest);
+  ASSIGN_OR_RETURN(bool row, stmt.Step());
+  // Not analysed (yet): nothing to re-match.
+  if (!row || stmt.ColumnIsNull(0)) return std::optional<analyze::Inventory>();
+  // Continuous re-evaluation skips images whose rescan duration has expired.
+  if (stmt.ColumnText(1) == "SCAN_ELIGIBILITY_EXPIRED") return std::optional<analyze::Inventory>();
+  ASSIGN_OR_RETURN(analyze::Inventory inventory, DecodeInventory(stmt.ColumnText(0)));
+  return std::optional<analyze::Inventory>(std::move(inventory));
 }
 
 Status Service::RunJob(const Job& job) {
   if (job.kind == "analyze") return Analyze(job);
-  analyze::Inventory inventory;
-  {
-    auto lock = db_.Lock();
-    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory FROM scan_images WHERE repository = "
-                                            "? AND digest = ?"));
-    stmt.Bind(1, job.repository).Bind(2, job.digest);
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row || stmt.ColumnIsNull(0)) return Status::Ok();  // not analysed (yet): nothing to do
-    ASSIGN_OR_RETURN(inventory, DecodeInventory(stmt.ColumnText(0)));
+  ASSIGN_OR_RETURN(auto inventory, StoredInventory(job));
+  if (!inventory) return Status::Ok();
+  return Rematch(job, *inventory, false);
+}
+
+Status Service::FinishJob(const Job& job, const Status& s) {
+  auto lock = db_.Lock();
+  if (s.ok() || job.attempts >= options_.max_attempts) {
+    if (!s.ok()) {
+      log::Warn("scan failed", {{"image", job.repository + "@" + job.digest}, {"error", s.ToString()}});
+      if (job.kind == "analyze") {
+        RETURN_IF_ERROR(SetStatus(job.repository, job.digest, "FAILED", s.message()));
+      }
+    }
+    ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM scan_jobs WHERE id = ?"));
+    del.Bind(1, job.id);
+    return del.Run();
   }
-  return Rematch(job, inventory, false);
+  // Exponential backoff with jitter: 1 s, 2 s, 4 s ... ±50 %.
+  static thread_local std::mt19937 rng(std::random_device{}());
+  const int64_t base = int64_t{1000} << std::min(job.attempts - 1, 10);
+  const int64_t delay = base / 2 + std::uniform_int_distribution<int64_t>(0, base)(rng);
+  ASSIGN_OR_RETURN(auto retry, db_.Prepare("UPDATE scan_jobs SET claimed_until = NULL, "
+                                           "next_run = ?, last_error = ? WHERE id = ?"));
+  retry.Bind(1, Ms(clock_.Now()) + delay).Bind(2, s.message()).Bind(3, job.id);
+  return retry.Run();
+}
+
+Status Service::RunRematchBatch(const std::vector<Job>& jobs) {
+  // Matching is CPU only; the findings of the whole batch, their events and the jobs' removal
+  // then commit in one transaction (one fsync for the batch instead of several per image).
+  struct Item {
+    const Job* job;
+    PreparedMatch prepared;
+    bool applies = false;
+    Status status;
+  };
+  std::vector<Item> items;
+  items.reserve(jobs.size());
+  for (const Job& job : jobs) {
+    Item item{&job, {}, false, Status::Ok()};
+    auto inventory = StoredInventory(job);
+    if (!inventory.ok()) {
+      item.status = inventory.status();
+    } else if (*inventory) {
+      auto applies = ComputeFacts(job, **inventory, false, item.prepared);
+      if (applies.ok()) item.applies = *applies;
+      else item.status = applies.status();
+    }
+    items.push_back(std::move(item));
+  }
+  size_t changed = 0;
+  Status batch = [&]() -> Status {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    for (const Item& item : items) {
+      if (item.status.ok() && item.applies) {
+        ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(item.prepared, false));
+        changed += changes.changes.size();
+      }
+      RETURN_IF_ERROR(FinishJob(*item.job, item.status));
+    }
+    return tx.Commit();
+  }();
+  if (batch.ok()) {
+    log::Debug("images re-matched", {{"images", jobs.size()}, {"changes", changed}});
+    return Status::Ok();
+  }
+  // Something in the batch failed to record: run its jobs one by one, so that one bad image
+  // cannot hold back the others.
+  log::Warn("re-match batch failed; retrying its jobs one by one", {{"error", batch.ToString()}});
+  for (const Job& job : jobs) RETURN_IF_ERROR(FinishJob(job, RunJob(job)));
+  return Status::Ok();
 }
 
 Status Service::Drain() {
   for (;;) {
-    ASSIGN_OR_RETURN(auto job, ClaimJob());
-    if (!job) return Status::Ok();
-    Status s = RunJob(*job);
-    auto lock = db_.Lock();
-    if (s.ok() || job->attempts >= options_.max_attempts) {
-      if (!s.ok()) {
-        log::Warn("scan failed", {{"image", job->repository + "@" + job->digest}, {"error", s.ToString()}});
-        if (job->kind == "analyze") {
-          RETURN_IF_ERROR(SetStatus(job->repository, job->digest, "FAILED", s.message()));
-        }
-      }
-      ASSIGN_OR_RETURN(auto del, db_.Prepare("DELETE FROM scan_jobs WHERE id = ?"));
-      del.Bind(1, job->id);
-      RETURN_IF_ERROR(del.Run());
+    ASSIGN_OR_RETURN(std::vector<Job> jobs, ClaimJobs(kRematchBatch));
+    if (jobs.empty()) return Status::Ok();
+    if (jobs.front().kind == "analyze") {
+      RETURN_IF_ERROR(FinishJob(jobs.front(), RunJob(jobs.front())));
     } else {
-      // Exponential backoff with jitter: 1 s, 2 s, 4 s ... ±50 %.
-      static thread_local std::mt19937 rng(std::random_device{}());
-      const int64_t base = int64_t{1000} << std::min(job->attempts - 1, 10);
-      const int64_t delay = base / 2 + std::uniform_int_distribution<int64_t>(0, base)(rng);
-      ASSIGN_OR_RETURN(auto retry, db_.Prepare("UPDATE scan_jobs SET claimed_until = NULL, "
-                                               "next_run = ?, last_error = ? WHERE id = ?"));
-      retry.Bind(1, Ms(clock_.Now()) + delay).Bind(2, s.message()).Bind(3, job->id);
-      RETURN_IF_ERROR(retry.Run());
+      RETURN_IF_ERROR(RunRematchBatch(jobs));
     }
   }
 }
@@ -463,15 +580,23 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       }
     }
   }
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  const TimePoint now = clock_.Now();
   for (const auto& [repository, digest] : images) {
-    RETURN_IF_ERROR(RequestScan(repository, digest, true));
+    RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, true, now));
   }
-  auto lock = db_.Lock();
   ASSIGN_OR_RETURN(auto save, db_.Prepare("INSERT INTO scan_state(key, value) VALUES "
                                           "('vulndb_import', ?) ON CONFLICT(key) DO UPDATE SET "
                                           "value = excluded.value"));
   save.Bind(1, last);
   RETURN_IF_ERROR(save.Run());
+  RETURN_IF_ERROR(tx.Commit());
+  if (!images.empty()) {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+    cv_.notify_all();
+  }
   if (!images.empty()) {
     log::Info("advisory changes queued re-matching", {{"images", images.size()},
                                                        {"packages", touched.size()}});
@@ -481,22 +606,48 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
 
 void Service::WorkerLoop() {
   for (;;) {
+    uint64_t seen = 0;
     {
       std::unique_lock lock(mu_);
       if (stopping_) return;
+      seen = work_generation_;
     }
     Status s = Drain();
     if (!s.ok()) log::Error("scan worker", {{"error", s.ToString()}});
+    // Woken as soon as a job is queued; the timeout picks up retries whose backoff has passed
+    // and jobs queued by other processes sharing the database.
     std::unique_lock lock(mu_);
-    cv_.wait_for(lock, std::chrono::milliseconds(500), [&] { return stopping_; });
+    cv_.wait_for(lock, std::chrono::milliseconds(500),
+                 [&] { return stopping_ || work_generation_ != seen; });
   }
 }
 
+Result<EligibilityResult> Service::CheckEligibility() {
+  ASSIGN_OR_RETURN(EligibilityResult r,
+                   ApplyRescanEligibility(db_, clock_.Now(), {options_.account_id, options_.region},
+                                          options_.on_results));
+  if (!r.expired.empty() || !r.rearmed.empty()) {
+    log::Info("rescan duration applied", {{"expired", r.expired.size()},
+                                          {"rearmed", r.rearmed.size()}});
+  }
+  if (!r.rearmed.empty()) {
+    std::lock_guard lock(mu_);
+    ++work_generation_;
+    cv_.notify_all();
+  }
+  return r;
+}
+
 void Service::PollLoop() {
+  TimePoint last_eligibility{};
   for (;;) {
     auto queued = CheckForAdvisoryChanges();
     if (!queued.ok()) log::Error("advisory poll", {{"error", queued.status().ToString()}});
-    else if (*queued > 0) cv_.notify_all();
+    if (clock_.Now() - last_eligibility >= options_.eligibility_interval) {
+      last_eligibility = clock_.Now();
+      auto applied = CheckEligibility();
+      if (!applied.ok()) log::Error("rescan duration", {{"error", applied.status().ToString()}});
+    }
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_; })) return;
   }

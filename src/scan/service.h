@@ -6,7 +6,8 @@
 //   advisory import → (poller over vulndb's import history) → the images whose inventories hold
 //   a touched package, found through the index → `rematch` jobs, low priority: matching again,
 //   never re-analysis;
-//   delete → the image's findings close.
+//   delete → the image's findings close;
+//   rescan duration (eligibility.h) → expired images' findings close, re-armed ones re-match.
 // Jobs live in the metadata database (track "scan"), so they survive restarts; failures retry
 // with backoff, then the image's status is FAILED with the reason. Thread-safe.
 #pragma once
@@ -18,6 +19,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -31,6 +33,7 @@
 #include "registry/registry.h"
 #include "registry/repository_settings.h"
 #include "registry/scanning_config.h"
+#include "scan/eligibility.h"
 #include "store/blob_store.h"
 #include "store/sqlite.h"
 
@@ -39,21 +42,14 @@ namespace surveyor::scan {
 const std::vector<store::Migration>& Migrations();
 Status Migrate(store::Database& db);
 
-// Called inside the transaction that records a scan's results, so that what it writes (events in
-// the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis.
-struct ScanResults {
-  const findings::ImageContext& image;
-  const findings::ReconcileResult& changes;
-  const findings::SeveritySummary& summary;
-  bool first_scan;
-};
-using ResultsHook = std::function<Status(store::Database&, const ScanResults&)>;
-
 struct ServiceOptions {
   std::string vulndb_dir;          // where `surveyor db import|update` writes
   std::string cache_dir;           // per-layer analysis cache
   int workers = 2;
   std::chrono::milliseconds poll_interval{2000};  // how often new imports are looked for
+  // How often the rescan duration is applied (images expire, findings close); also at Start()
+  // and whenever UpdateConfiguration changes it.
+  std::chrono::milliseconds eligibility_interval{std::chrono::minutes(10)};
   int max_attempts = 3;
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
@@ -97,6 +93,8 @@ class Service final : public registry::Observer {
   Result<size_t> CheckForAdvisoryChanges();
   // Runs queued jobs on the calling thread until none is due (for tools and tests).
   surveyor::Status Drain();
+  // Applies the rescan duration now (the poller does this every eligibility_interval).
+  Result<EligibilityResult> CheckEligibility();
 
  private:
   struct Job {
@@ -104,9 +102,26 @@ class Service final : public registry::Observer {
     std::string repository, digest, kind;
     int attempts = 0;
   };
-  Result<std::optional<Job>> ClaimJob();
+  // What a match produced for one image, before it is recorded.
+  struct PreparedMatch {
+    findings::ImageContext image;
+    std::vector<findings::FindingFacts> facts;
+  };
+  // Due jobs, claimed: one analysis, or up to `max_rematch` re-matches.
+  Result<std::vector<Job>> ClaimJobs(size_t max_rematch);
   surveyor::Status RunJob(const Job& job);
+  surveyor::Status RunRematchBatch(const std::vector<Job>& jobs);
+  // Removes a finished job, or schedules its retry with backoff (FAILED after the last attempt).
+  surveyor::Status FinishJob(const Job& job, const surveyor::Status& result);
   surveyor::Status Analyze(const Job& job);
+  // The stored inventory of an image to re-match; nullopt when there is nothing to re-match (not
+  // analysed yet, or its rescan duration expired).
+  Result<std::optional<analyze::Inventory>> StoredInventory(const Job& job);
+  // Matches; false when continuous re-evaluation does not apply to the image.
+  Result<bool> ComputeFacts(const Job& job, const analyze::Inventory& inventory, bool first_scan,
+                            PreparedMatch& out);
+  // Reconciles and calls the results hook; the caller holds the transaction.
+  Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan);
   surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan);
   // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
   // none was ever set: ENHANCED, every repository, continuously).
@@ -127,12 +142,13 @@ class Service final : public registry::Observer {
   std::vector<std::unique_ptr<analyze::Analyzer>> analyzers_;
   std::unique_ptr<analyze::LayerCache> cache_;
 
-  std::mutex source_mu_;
+  std::shared_mutex source_mu_;  // guards source_ creation and Refresh (exclusive)
   std::unique_ptr<match::VulnDbSource> source_;
 
   std::mutex mu_;
   std::condition_variable cv_;
   bool stopping_ = false;
+  uint64_t work_generation_ = 0;  // bumped when a job is queued: wakes idle workers at once
   std::vector<std::thread> threads_;
 };
 

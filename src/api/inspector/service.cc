@@ -9,7 +9,10 @@
 
 #include "api/inspector/filter_criteria.h"
 #include "events/scan_resource_change.h"
+#include "events/outbox.h"
+#include "findings/suppression.h"
 #include "registry/repository_settings.h"
+#include "scan/eligibility.h"
 
 namespace surveyor::api::inspector {
 namespace {
@@ -41,6 +44,20 @@ constexpr Route kRoutes[] = {
     {"POST", "/filters/list", "ListFilters"},
     {"POST", "/filters/delete", "DeleteFilter"},
 };
+
+// Saves the filter list and applies its SUPPRESS rules to the findings in one transaction; each
+// finding whose status moves is announced as an "Inspector2 Finding" event (AWS emits one for
+// every change to a finding's state).
+Status SaveFiltersAndSuppress(const InspectorDeps& d, const char* key, const Json& filters) {
+  store::Transaction tx(d.db);
+  RETURN_IF_ERROR(tx.begin_status());
+  RETURN_IF_ERROR(registry::PutRegistrySetting(d.db, key, DumpJson(filters)));
+  ASSIGN_OR_RETURN(auto rules, findings::SuppressionRulesFromFilters(filters));
+  ASSIGN_OR_RETURN(auto changes, findings::ApplySuppressionRules(d.db, rules, d.clock.Now()));
+  const events::BusIdentity bus{d.context.account_id, d.context.region, &d.clock};
+  for (const auto& c : changes) RETURN_IF_ERROR(events::Enqueue(d.db, events::FindingEvent(bus, c.finding)));
+  return tx.Commit();
+}
 
 Status Validation(const std::string& field, const std::string& value, const std::string& what) {
   return InvalidArgument("1 validation error detected: Value '" + value + "' at '" + field +
@@ -312,6 +329,10 @@ Result<Json> InspectorService::Dispatch(const std::string& op, const Json& in,
       config["pullDateRescanMode"] = v;
     }
     RETURN_IF_ERROR(Save(kConfigKey, config));
+    // Images past their new eligibility expire (their findings close) now, not at the next pass.
+    RETURN_IF_ERROR(scan::ApplyRescanEligibility(d_.db, d_.clock.Now(),
+                                                 {d_.context.account_id, d_.context.region})
+                        .status());
     return Json::object();
   }
   const std::string filter_prefix = "arn:aws:inspector2:" + d_.context.region + ":" + account +
@@ -367,7 +388,7 @@ Result<Json> InspectorService::Dispatch(const std::string& op, const Json& in,
     if (reason) f["reason"] = *reason;
     if (criteria) f["criteria"] = *criteria;
     f["updatedAt"] = now;
-    RETURN_IF_ERROR(Save(kFiltersKey, filters));
+    RETURN_IF_ERROR(SaveFiltersAndSuppress(d_, kFiltersKey, filters));
     return Json{{"arn", arn}};
   }
   if (op == "ListFilters") {
@@ -414,7 +435,7 @@ Result<Json> InspectorService::Dispatch(const std::string& op, const Json& in,
     if (kept.size() == filters.size()) {
       return NotFound("filter not found", "ResourceNotFoundException");
     }
-    RETURN_IF_ERROR(Save(kFiltersKey, kept));
+    RETURN_IF_ERROR(SaveFiltersAndSuppress(d_, kFiltersKey, kept));
     return Json{{"arn", arn}};
   }
   if (op == "TagResource" || op == "UntagResource" || op == "ListTagsForResource") {
