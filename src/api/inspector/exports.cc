@@ -247,17 +247,16 @@ Result<Json> ExportRunner::Get(ExportKind kind, const std::string& given_id) {
     if (!latest) return NotFound("no findings report has been created", "ResourceNotFoundException");
     id = *latest;
   }
+  // Under mu_: the worker records a job's final state and forgets it under the same lock, so an
+  // IN_PROGRESS state that is not live really was left by a previous process.
+  std::lock_guard lock(mu_);
   ASSIGN_OR_RETURN(auto text, registry::GetRegistrySetting(db_, kStatePrefix + id));
   if (!text) return NotFound("report " + id + " does not exist", "ResourceNotFoundException");
   ASSIGN_OR_RETURN(Json state, ParseJson(*text));
   if (state.value("kind", std::string()) != KindName(kind)) {
     return NotFound("report " + id + " does not exist", "ResourceNotFoundException");
   }
-  bool live = false;
-  {
-    std::lock_guard lock(mu_);
-    live = live_.contains(id);
-  }
+  const bool live = live_.contains(id);
   if (state["status"] == "IN_PROGRESS" && !live) {
     // Queued or running when a previous process stopped: it will not finish.
     state["status"] = "FAILED";
@@ -275,17 +274,21 @@ Status ExportRunner::Cancel(ExportKind kind, const std::string& id) {
                            "ValidationException");
   }
   std::lock_guard lock(mu_);
-  cancelled_.insert(id);
   for (auto it = queue_.begin(); it != queue_.end(); ++it) {
     if (it->first == id) {
       queue_.erase(it);
       live_.erase(id);
-      cancelled_.erase(id);
       state["status"] = "CANCELLED";
       return SaveState(id, state);
     }
   }
-  return Status::Ok();  // running: the worker stops at its next page and records CANCELLED
+  if (live_.contains(id)) cancelled_.insert(id);  // running: stopped at its next page
+  return Status::Ok();
+}
+
+bool ExportRunner::Cancelled(const std::string& id) {
+  std::lock_guard lock(mu_);
+  return stopping_ || cancelled_.contains(id);
 }
 
 void ExportRunner::WaitIdle() {
@@ -307,7 +310,6 @@ void ExportRunner::Loop() {
     Status s = Run(id, request, state);
     lock.lock();
     const bool cancelled = cancelled_.erase(id) > 0;
-    lock.unlock();
     if (cancelled) {
       state["status"] = "CANCELLED";
     } else if (!s.ok()) {
@@ -319,7 +321,6 @@ void ExportRunner::Loop() {
     }
     state["completedAt"] = ToEpochSeconds(clock_.Now());
     (void)SaveState(id, state);
-    lock.lock();
     live_.erase(id);
     running_ = false;
     cv_.notify_all();
@@ -345,9 +346,10 @@ Status ExportRunner::WriteFindingsReport(const std::string& id, const ExportRequ
   std::string token;
   size_t count = 0;
   for (;;) {
-    {
-      std::lock_guard lock(mu_);
-      if (cancelled_.contains(id) || stopping_) break;
+    if (Cancelled(id)) {
+      (void)file->Close();
+      (void)fs.Remove(tmp);
+      return Status::Ok();  // recorded as CANCELLED
     }
     ASSIGN_OR_RETURN(auto page, findings::ListFindings(db_, criteria, {}, 100, token));
     std::string chunk;
@@ -384,10 +386,7 @@ Status ExportRunner::WriteSboms(const std::string& id, const ExportRequest& requ
   size_t written = 0;
   for (const auto& r : resources) {
     if (r.resource_type != "AWS_ECR_CONTAINER_IMAGE" || !ResourceMatches(request.criteria, r)) continue;
-    {
-      std::lock_guard lock(mu_);
-      if (cancelled_.contains(id) || stopping_) return Status::Ok();
-    }
+    if (Cancelled(id)) return Status::Ok();  // recorded as CANCELLED
     const std::string digest = r.resource_id.substr(r.resource_id.rfind('/') + 1);
     std::string inventory_text;
     {

@@ -63,6 +63,7 @@ class ExportRunner {
   Status WriteFindingsReport(const std::string& id, const ExportRequest& request, Json& state);
   Status WriteSboms(const std::string& id, const ExportRequest& request, Json& state);
   Status SaveState(const std::string& id, const Json& state);
+  bool Cancelled(const std::string& id);
 
   store::Database& db_;
   scan::Service* scanner_;
