@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -147,7 +148,9 @@ void Load(store::Database& db, int n) {
   std::vector<std::string> digests;
   for (int d = 0; d < 10 * 2000; ++d) digests.push_back("sha256:" + ComputeDigest(std::to_string(d)).hex());
   std::mt19937 rng(42);
-  store::Transaction tx(db);
+  // A page cache big enough for the indexes: without it every batch spills and rewrites pages.
+  (void)db.Exec("PRAGMA cache_size=-1500000");
+  auto tx = std::make_unique<store::Transaction>(db);
   auto stmt = db.Prepare(
       "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, title, "
       "status, severity, severity_rank, inspector_score, fix_available, exploit_available, "
@@ -183,8 +186,16 @@ void Load(store::Database& db, int n) {
         .BindDouble(10, score).Bind(11, pkg).Bind(12, ms).Bind(13, ms).Bind(14, ms).Bind(15, doc);
     (void)stmt->Run();
     stmt->Reset();
+    if ((i + 1) % 100000 == 0) {
+      (void)tx->Commit();
+      tx = std::make_unique<store::Transaction>(db);
+      std::printf("  %d\n", i + 1);
+      std::fflush(stdout);
+    }
   }
-  (void)tx.Commit();
+  (void)tx->Commit();
+  tx.reset();
+  (void)db.Exec("PRAGMA wal_checkpoint(TRUNCATE)");
   (void)db.Exec("ANALYZE");
 }
 
