@@ -90,6 +90,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "aws.account_id") RETURN_IF_ERROR(ReadString(v, full, c.account_id));
     else if (full == "aws.region") RETURN_IF_ERROR(ReadString(v, full, c.region));
     else if (full == "auth.anonymous") RETURN_IF_ERROR(ReadString(v, full, c.auth_anonymous));
+    else if (full == "inspector.export_dir")
+      RETURN_IF_ERROR(ReadString(v, full, c.inspector_export_dir));
     else if (full == "auth.anonymous_pull_repositories") {
       if (!v.IsSequence()) return InvalidArgument("config key '" + full + "' must be a list");
       c.anonymous_pull_repositories.clear();
@@ -100,7 +102,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
       }
     }
     else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc" ||
-                                key == "scan" || key == "events" || key == "aws" || key == "auth"))
+                                key == "scan" || key == "events" || key == "aws" || key == "auth" ||
+                                key == "inspector"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }

@@ -43,6 +43,10 @@ struct ServeConfig {
   // Repositories (anchored `*` globs) that allow anonymous pull even with auth.anonymous: none.
   std::vector<std::string> anonymous_pull_repositories;
 
+  // Inspector2 exports: CreateFindingsReport and CreateSbomExport write under this directory
+  // (default <data>/exports) as <bucketName>/<keyPrefix>/..., in place of S3.
+  std::string inspector_export_dir;
+
   // http
   uint64_t max_connections = 512;
   uint64_t max_header_bytes = 64 * 1024;

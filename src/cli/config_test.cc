@@ -53,6 +53,16 @@ TEST(ConfigTest, ErrorsNameTheKey) {
   EXPECT_EQ(LoadConfigFile("/nonexistent/surveyor.yaml", config).code(), StatusCode::kNotFound);
 }
 
+TEST(ConfigTest, InspectorExportDir) {
+  ServeConfig c;
+  EXPECT_EQ(c.inspector_export_dir, "");  // serve uses <data>/exports
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("inspector:\n  export_dir: /srv/exports\n"), c).ok());
+  EXPECT_EQ(c.inspector_export_dir, "/srv/exports");
+  Status s = LoadConfigFile(WriteTemp("inspector:\n  export_bucket: x\n"), c);
+  EXPECT_NE(s.message().find("unknown config key 'inspector.export_bucket'"), std::string::npos)
+      << s.message();
+}
+
 TEST(ConfigTest, SplitListen) {
   std::string host;
   uint16_t port = 1;

@@ -206,9 +206,13 @@ int RunServe(const ServeFlags& flags) {
   auth::RegistryTokens tokens(*token_key, **keys, SystemClock::Default());
   api::aws::AwsContext aws_context{config.account_id, config.region};
 
-  api::ecr::EcrService ecr({db, registry, sigv4, tokens, SystemClock::Default(), aws_context});
+  api::ecr::EcrService ecr(
+      {db, registry, sigv4, tokens, SystemClock::Default(), aws_context, scanner.get()});
   api::ecr::AddRoutes(router, ecr);
-  api::inspector::InspectorService inspector({db, sigv4, SystemClock::Default(), aws_context});
+  api::inspector::InspectorService inspector(
+      {db, sigv4, SystemClock::Default(), aws_context, scanner.get(),
+       config.inspector_export_dir.empty() ? JoinPath(config.data_dir, "exports")
+                                           : config.inspector_export_dir});
   api::inspector::AddRoutes(router, inspector);
 
   http::Router oci_router;

@@ -488,15 +488,6 @@ def test_describe_list_delete_images(ecr, tmp_path):
     c.delete_repository(repositoryName="app", force=True)
 
 
-def test_scanning_operations_say_not_available(ecr, tmp_path):
-    ecr.cli(AWS_V2, "ecr", "create-repository", "--repository-name", "app")
-    c = ecr.boto3()
-    with pytest.raises(c.exceptions.ImageNotFoundException):
-        c.start_image_scan(repositoryName="app", imageId={"imageTag": "v1"})
-    with pytest.raises(c.exceptions.RepositoryNotFoundException):
-        c.describe_image_scan_findings(repositoryName="nope", imageId={"imageTag": "v1"})
-
-
 # --- 7. lifecycle policies (SCENARIOS §8) ------------------------------------------------------
 
 SCENARIO_POLICY = '''{"rules":[

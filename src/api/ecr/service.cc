@@ -623,6 +623,8 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
       if (!r.tags.empty()) j["imageTags"] = tags;
       if (!r.artifact_type.empty()) j["artifactMediaType"] = r.artifact_type;
       if (r.last_pulled_at_ms) j["lastRecordedPullTime"] = aws::EpochSeconds(*r.last_pulled_at_ms);
+      const Json scan_fields = ScanSummaryFields(repo.name, r.digest);
+      for (const auto& [k, v] : scan_fields.items()) j[k] = v;
       return j;
     };
     if (GetArray(in, "imageIds")) {
@@ -762,10 +764,6 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
     if (!id_member) return Validation("imageId", "null", "Member must not be null");
     const Json image_id = *id_member;  // call.input is swapped below
     const Json* id = &image_id;
-    if (op == "DescribeImageScanFindings") {
-      ASSIGN_OR_RETURN(auto page, o.Page(100, 1000));
-      (void)page;
-    }
     ASSIGN_OR_RETURN(auto images, registry::ListImageRecords(d_.db, repo.id));
     Json wrapped{{"imageIds", Json::array({*id})}};
     Json saved = call.input;
@@ -779,15 +777,10 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
                           "' in the registry with id '" + account + "'",
                       "ImageNotFoundException");
     }
-    if (op == "DescribeImageScanFindings") {
-      return NotFound("Image scan does not exist for the image with '" + FormatImageId(*id) +
-                          "' in the repository with name '" + repo.name +
-                          "' in the registry with id '" + account +
-                          "' (scanning is not available yet on this server)",
-                      "ScanNotFoundException");
-    }
-    return Unimplemented("image scanning is not available yet on this server",
-                         "UnsupportedOperationException");
+    const ImageRecord& image = *(*resolved)[0].image;
+    const std::string tag = (*resolved)[0].tag;
+    return ScanOperation(op, repo.name, image.digest, image.media_type,
+                         ImageIdJson(image.digest, tag), in);
   }
   if (op == "PutLifecyclePolicy") {
     ASSIGN_OR_RETURN(auto repo, o.Repo("PutLifecyclePolicy"));

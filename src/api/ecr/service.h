@@ -1,7 +1,8 @@
 // The ECR control-plane API (awsJson1_1: POST / with X-Amz-Target
 // AmazonEC2ContainerRegistry_V20150921.<Op>, SPEC §2.1, §6, appendix A). Every call is verified
 // with SigV4 for service "ecr", authorized against the repository policy for "ecr:<Op>", and
-// translated into registry/ calls. Errors are {"__type","message"}. Thread-safe: state lives in
+// translated into registry/ calls; scanning operations go to scan::Service and read
+// findings/ (scan_findings.cc). Errors are {"__type","message"}. Thread-safe: state lives in
 // the database, except lifecycle previews, kept in memory under a mutex.
 #pragma once
 
@@ -16,6 +17,7 @@
 #include "common/clock.h"
 #include "http/router.h"
 #include "registry/registry.h"
+#include "scan/service.h"
 #include "store/sqlite.h"
 
 namespace surveyor::api::ecr {
@@ -29,6 +31,9 @@ struct EcrDeps {
   const auth::RegistryTokens& tokens;
   const Clock& clock;
   aws::AwsContext context;
+  // StartImageScan, DescribeImageScanFindings and DescribeImages' scan fields; null when
+  // scanning is turned off (images then show no scan status).
+  scan::Service* scanner = nullptr;
 };
 
 class EcrService {
@@ -42,6 +47,12 @@ class EcrService {
 
  private:
   Result<Json> Dispatch(std::string_view op, Call& call);
+  // scan_findings.cc
+  Result<Json> ScanOperation(std::string_view op, const std::string& repository,
+                             const std::string& digest, const std::string& media_type,
+                             const Json& image_id, const Json& in);
+  // imageScanStatus and imageScanFindingsSummary of DescribeImages ({} when never scanned).
+  Json ScanSummaryFields(const std::string& repository, const std::string& digest);
 
   EcrDeps d_;
   std::mutex previews_mu_;

@@ -43,6 +43,17 @@ constexpr Route kRoutes[] = {
     {"POST", "/filters/update", "UpdateFilter"},
     {"POST", "/filters/list", "ListFilters"},
     {"POST", "/filters/delete", "DeleteFilter"},
+    {"POST", "/findings/list", "ListFindings"},
+    {"POST", "/findings/aggregation/list", "ListFindingAggregations"},
+    {"POST", "/findings/details/batch/get", "BatchGetFindingDetails"},
+    {"POST", "/coverage/list", "ListCoverage"},
+    {"POST", "/coverage/statistics/list", "ListCoverageStatistics"},
+    {"POST", "/reporting/create", "CreateFindingsReport"},
+    {"POST", "/reporting/status/get", "GetFindingsReportStatus"},
+    {"POST", "/reporting/cancel", "CancelFindingsReport"},
+    {"POST", "/sbomexport/create", "CreateSbomExport"},
+    {"POST", "/sbomexport/get", "GetSbomExport"},
+    {"POST", "/sbomexport/cancel", "CancelSbomExport"},
 };
 
 // Saves the filter list and applies its SUPPRESS rules to the findings in one transaction; each
@@ -57,6 +68,14 @@ Status SaveFiltersAndSuppress(const InspectorDeps& d, const char* key, const Jso
   const events::BusIdentity bus{d.context.account_id, d.context.region, &d.clock};
   for (const auto& c : changes) RETURN_IF_ERROR(events::Enqueue(d.db, events::FindingEvent(bus, c.finding)));
   return tx.Commit();
+}
+
+// Operations that only read findings and resources (or queue exports): no settings mutex.
+bool ReadsFindings(const std::string& op) {
+  return op.starts_with("List") ? op != "ListFilters" && op != "ListTagsForResource"
+                                : op.find("Report") != std::string::npos ||
+                                      op.find("Sbom") != std::string::npos ||
+                                      op == "BatchGetFindingDetails";
 }
 
 Status Validation(const std::string& field, const std::string& value, const std::string& what) {
@@ -200,6 +219,12 @@ Status CheckTagsMap(const Json& tags, const std::string& field) {
 
 }  // namespace
 
+InspectorService::InspectorService(InspectorDeps deps) : d_(std::move(deps)) {
+  exports_ = std::make_unique<ExportRunner>(d_.db, d_.scanner, d_.export_dir, d_.context, d_.clock);
+}
+
+InspectorService::~InspectorService() = default;
+
 std::string InspectorService::OperationFor(const http::Request& request) {
   if (request.headers.Get("X-Amz-Target")) return "";
   for (const auto& r : kRoutes) {
@@ -234,7 +259,8 @@ http::Response InspectorService::Handle(http::Request& request) {
   auto in = aws::ParseObjectBody(*body, "ValidationException");
   if (!in.ok()) return aws::RestJsonErrorFrom(request, in.status());
   const std::string op = OperationFor(request);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_, std::defer_lock);
+  if (!ReadsFindings(op)) lock.lock();
   auto out = Dispatch(op, *in, request);
   if (!out.ok()) {
     const Status& s = out.status();
@@ -257,6 +283,7 @@ http::Response InspectorService::Handle(http::Request& request) {
 
 Result<Json> InspectorService::Dispatch(const std::string& op, const Json& in,
                                         const http::Request& request) {
+  if (auto findings = DispatchFindings(op, in)) return std::move(*findings);
   const std::string& account = d_.context.account_id;
   const double now = aws::EpochSeconds(ToUnixMillis(d_.clock.Now()));
   if (op == "Enable" || op == "Disable") {
