@@ -9,7 +9,8 @@
 //   dry-run  Executor::Run --dry-run
 //   run      Executor::Run: first look, then per batch of deletions the in-transaction re-evaluation
 //            and the deletes (each through Registry::DeleteChosenManifests)
-// Usage: lifecycle_executor_bench DIR [IMAGES] [BATCH]   (DIR must not exist; default 100000, 1000)
+// Usage: lifecycle_executor_bench DIR [IMAGES] [BATCH]   (DIR must not exist; default 100000,
+// 1000; BATCH 0 stops before the deleting run)
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -73,7 +74,7 @@ int main(int argc, char** argv) {
   store::BlobStore blobs(dir, PosixFileSystem::Default());
   Check(blobs.Init(), "blobs");
   const int64_t now_ms = int64_t{1700000000} * 1000;
-  FakeClock clock(TimePoint(std::chrono::milliseconds(now_ms)));
+  FakeClock clock{TimePoint(std::chrono::milliseconds(now_ms))};
   auto repo = Check(registry::CreateRepository(*db, "big/app", {}, now_ms, "123456789012"),
                     "create");
   {
@@ -136,6 +137,7 @@ int main(int argc, char** argv) {
                 round, images.images.size(), load, pv, preview.expired.size(), Since(start));
     (void)dr;
   }
+  if (batch == 0) return 0;  // setup and evaluations only
   lifecycle::RunOptions run;
   run.batch_size = batch;
   auto start = std::chrono::steady_clock::now();

@@ -111,59 +111,72 @@ Result<RepositoryOutcome> Executor::RunOne(int64_t repository_id, const std::str
   out.has_policy = true;
   ASSIGN_OR_RETURN(Policy policy, ParseLifecyclePolicy(policy_text));
   RETURN_IF_ERROR(registry_.FlushPullTimes());
-  // First look without the write lock: most evaluations expire nothing.
-  {
-    ASSIGN_OR_RETURN(RepositoryImages images, LoadRepositoryImages(db_, repository_id));
-    const Plan plan = PlanExpirations(policy, images, now);
-    out.images = images.images.size();
-    out.kept_referenced = Describe(images, plan.kept_referenced);
-    if (options.dry_run) {
-      out.expired = Describe(images, plan.expirations);
-      return out;
-    }
-    if (plan.expirations.empty()) {
-      RETURN_IF_ERROR(RecordEvaluation(repository_id, name));
-      return out;
-    }
+  // First look, from a read snapshot, without the write lock: most evaluations expire nothing.
+  ASSIGN_OR_RETURN(RepositoryImages snapshot, LoadRepositoryImages(db_, repository_id));
+  Plan plan = PlanExpirations(policy, snapshot, now);
+  std::vector<ExpiredImage> details = Describe(snapshot, plan.expirations);
+  out.images = snapshot.images.size();
+  out.kept_referenced = Describe(snapshot, plan.kept_referenced);
+  if (options.dry_run) {
+    out.expired = std::move(details);
+    return out;
+  }
+  if (plan.expirations.empty()) {
+    RETURN_IF_ERROR(RecordEvaluation(repository_id, name));
+    return out;
   }
   if (before_delete_) before_delete_();
-  // Decide again inside each deletion transaction, on exactly the state being changed: the
-  // policy text (it may have been replaced or removed), tags, pushes and pull times as they are
-  // now. Each batch takes the oldest `batch` expirations; the loop ends when a batch comes back
-  // short. Every full batch deletes `batch` manifests, so the loop ends.
-  for (;;) {
-    std::vector<ExpiredImage> chosen_details;
-    std::vector<ExpiredImage> kept;
+  // Each batch is decided inside its deletion transaction. When the repository's fingerprint and
+  // policy text are what the plan was made from (the fingerprint expected after the previous
+  // batch's own deletions), the plan still holds and the next `batch` expirations go. Otherwise
+  // something changed (a push, re-tag, pull, deletion or new policy): the images are read again
+  // inside the transaction and the plan is remade from the state the deletions apply to.
+  std::string policy_seen = policy_text;
+  Fingerprint expected = snapshot.fingerprint;
+  size_t next = 0;
+  bool stop = false;
+  while (!stop && next < plan.expirations.size()) {
+    std::vector<ExpiredImage> chosen;
     auto chooser = [&](int64_t repo_id) -> Result<std::vector<Digest>> {
-      chosen_details.clear();
-      kept.clear();
       ASSIGN_OR_RETURN(auto record, registry::GetRepository(db_, name, kDefaultAccountId));
       if (record.id != repo_id || !record.settings.lifecycle_policy_text) {
+        stop = true;  // the repository or its policy went away meanwhile
         return std::vector<Digest>();
       }
-      ASSIGN_OR_RETURN(Policy current, ParseLifecyclePolicy(*record.settings.lifecycle_policy_text));
-      ASSIGN_OR_RETURN(RepositoryImages images, LoadRepositoryImages(db_, repo_id));
-      Plan plan = PlanExpirations(current, images, now);
-      if (plan.expirations.size() > batch) plan.expirations.resize(batch);
-      chosen_details = Describe(images, plan.expirations);
-      kept = Describe(images, plan.kept_referenced);
-      std::vector<Digest> digests;
-      digests.reserve(plan.expirations.size());
-      for (const auto& e : plan.expirations) {
-        ASSIGN_OR_RETURN(Digest d, Digest::Parse(e.digest));
-        digests.push_back(std::move(d));
+      ASSIGN_OR_RETURN(Fingerprint current, RepositoryFingerprint(db_, repo_id));
+      if (current != expected || *record.settings.lifecycle_policy_text != policy_seen) {
+        policy_seen = *record.settings.lifecycle_policy_text;
+        ASSIGN_OR_RETURN(Policy now_policy, ParseLifecyclePolicy(policy_seen));
+        ASSIGN_OR_RETURN(snapshot, LoadRepositoryImages(db_, repo_id));
+        plan = PlanExpirations(now_policy, snapshot, now);
+        details = Describe(snapshot, plan.expirations);
+        out.kept_referenced = Describe(snapshot, plan.kept_referenced);
+        current = snapshot.fingerprint;
+        next = 0;
       }
+      const size_t end = std::min(plan.expirations.size(), next + batch);
+      std::vector<std::string> texts;
+      std::vector<Digest> digests;
+      for (size_t k = next; k < end; ++k) {
+        ASSIGN_OR_RETURN(Digest d, Digest::Parse(plan.expirations[k].digest));
+        digests.push_back(std::move(d));
+        texts.push_back(plan.expirations[k].digest);
+        chosen.push_back(details[k]);
+      }
+      ASSIGN_OR_RETURN(Fingerprint leaving, ManifestsFingerprint(db_, repo_id, texts));
+      expected = current;
+      expected -= leaving;
+      next = end;
+      if (digests.empty()) stop = true;
       return digests;
     };
     ASSIGN_OR_RETURN(std::vector<Digest> deleted, registry_.DeleteChosenManifests(name, chooser));
-    std::unordered_map<std::string, const ExpiredImage*> details;
-    for (const auto& d : chosen_details) details.emplace(d.digest, &d);
+    std::unordered_map<std::string, const ExpiredImage*> by_digest;
+    for (const auto& c : chosen) by_digest.emplace(c.digest, &c);
     for (const Digest& d : deleted) {
-      auto it = details.find(d.ToString());
-      if (it != details.end()) out.expired.push_back(*it->second);
+      auto it = by_digest.find(d.ToString());
+      if (it != by_digest.end()) out.expired.push_back(*it->second);
     }
-    out.kept_referenced = std::move(kept);
-    if (chosen_details.size() < batch || deleted.empty()) break;
   }
   RETURN_IF_ERROR(RecordEvaluation(repository_id, name));
   return out;

@@ -2,11 +2,13 @@
 // and expires the selected ones through Registry::DeleteChosenManifests, so that every registry
 // observer hears of each deletion (the events outbox writes an "ECR Image Action" DELETE event,
 // the scan service closes the image's findings).
-// Safety while pushes continue: an evaluation outside the lock decides whether anything may
-// expire; if so, the policy is evaluated again inside the deletion's write transaction, on the
-// state the deletions apply to, so an image re-tagged, pulled or pushed over in between is judged
-// on its new state. Deletions go in batches (one transaction each) so pushes are never held up
-// long. Thread-safe (state lives in the Database); the Registry and Database outlive it.
+// Safety while pushes continue: a first look from a read snapshot makes the plan; each batch of
+// deletions is then decided inside its own write transaction (the lock pushes take), where the
+// repository's fingerprint (images, tags, push/pull times) and policy text must still be what the
+// plan was made from, or the plan is remade there from the current state. So an image re-tagged,
+// pulled or deleted between evaluation and deletion is judged on its new state. Batches keep
+// pushes from waiting long. Thread-safe (state lives in the Database); the Registry and Database
+// outlive it.
 #pragma once
 
 #include <cstdint>
@@ -41,7 +43,7 @@ struct RepositoryOutcome {
 struct RunOptions {
   bool dry_run = false;               // evaluate and report, delete nothing
   std::optional<TimePoint> now;       // evaluation time; default the executor's clock
-  size_t batch_size = 500;            // deletions per write transaction (at least 1)
+  size_t batch_size = 2000;           // deletions per write transaction (at least 1)
 };
 
 class Executor {

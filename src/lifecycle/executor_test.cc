@@ -43,7 +43,13 @@ class RecordingObserver final : public registry::Observer {
                         std::string_view) override {}
   void OnManifestDeleted(std::string_view repository, const Digest& digest) override {
     deleted.insert(std::string(repository) + "@" + digest.ToString());
+    if (after_delete) {
+      auto hook = std::move(after_delete);  // once, and not again for the hook's own deletion
+      after_delete = nullptr;
+      hook();
+    }
   }
+  std::function<void()> after_delete;
   void OnTagDeleted(std::string_view, std::string_view, const Digest&) override {}
   std::set<std::string> deleted;
 };
@@ -295,6 +301,59 @@ TEST_F(ExecutorTest, PolicyRemovedMeanwhileDeletesNothing) {
   ASSERT_TRUE(out.ok());
   EXPECT_TRUE(out->expired.empty());
   EXPECT_TRUE(Exists("app", a));
+}
+
+// Between two batches (batch size 1), another client deletes the newest v image. Keep 2 of
+// v1..v5 planned v1, v2, v3; after v1 goes and v5 is deleted, v2..v4 remain and keeping 2 leaves
+// only v2 to expire. Deleting v3 from the stale plan would leave one v image instead of two.
+TEST_F(ExecutorTest, ChangeBetweenBatchesRemakesThePlan) {
+  std::vector<std::string> v;
+  for (int i = 1; i <= 5; ++i) {
+    v.push_back(Push("app", 10 - i, "v" + std::to_string(i), "v" + std::to_string(i)));
+  }
+  SetPolicy("app", kPolicy);
+  observer_.after_delete = [&] { ASSERT_TRUE(registry_->DeleteManifest("app", v[4]).ok()); };
+  RunOptions o;
+  o.batch_size = 1;
+  auto out = executor_->Run("app", o);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  EXPECT_EQ(Digests(out->expired), (std::set<std::string>{v[0], v[1]}));
+  EXPECT_TRUE(Exists("app", v[2]));
+  EXPECT_TRUE(Exists("app", v[3]));
+}
+
+// The fingerprint moves with a re-tag and a recorded pull, and the share of deleted images is
+// exactly what their deletion takes off it.
+TEST_F(ExecutorTest, FingerprintFollowsChanges) {
+  const std::string a = Push("app", 3, "one", "a");
+  const std::string b = Push("app", 2, "two", "b");
+  auto repo = registry::GetRepository(*db_, "app", kDefaultAccountId);
+  ASSERT_TRUE(repo.ok());
+  auto f0 = RepositoryFingerprint(*db_, repo->id);
+  ASSERT_TRUE(f0.ok());
+  EXPECT_EQ(f0->manifests, 2);
+  EXPECT_EQ(f0->tags, 2);
+  EXPECT_EQ(*f0, *RepositoryFingerprint(*db_, repo->id));
+  clock_.Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(registry_->GetManifest("app", "one", true).ok());
+  ASSERT_TRUE(registry_->FlushPullTimes().ok());
+  auto f1 = RepositoryFingerprint(*db_, repo->id);
+  EXPECT_NE(*f0, *f1);
+  auto content = registry_->ManifestContent("app", *Digest::Parse(b));
+  ASSERT_TRUE(registry_->PutManifest("app", "one", "application/vnd.oci.image.manifest.v1+json",
+                                     *content).ok());  // "one" moves from a to b
+  auto f2 = RepositoryFingerprint(*db_, repo->id);
+  EXPECT_NE(*f1, *f2);
+  EXPECT_EQ(f2->tags, 2);
+  Fingerprint expected = *f2;
+  expected -= *ManifestsFingerprint(*db_, repo->id, {b});
+  ASSERT_TRUE(registry_->DeleteManifest("app", b).ok());
+  EXPECT_EQ(*RepositoryFingerprint(*db_, repo->id), expected);
+  auto loaded = LoadRepositoryImages(*db_, repo->id);
+  ASSERT_TRUE(loaded.ok());
+  EXPECT_EQ(loaded->fingerprint, expected);
+  EXPECT_EQ(loaded->images.size(), 1u);
+  EXPECT_EQ(loaded->images[0].digest, a);
 }
 
 // A tagged index names two untagged children, all old. Untagged after 1 day selects both

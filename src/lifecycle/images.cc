@@ -8,10 +8,88 @@ namespace {
 
 TimePoint FromMillis(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); }
 
+// Times enter the sums modulo a prime below 2^31, so no sum can overflow.
+constexpr char kMod[] = "2147483647";
+
 }  // namespace
+
+Fingerprint& Fingerprint::operator-=(const Fingerprint& o) {
+  manifests -= o.manifests;
+  pushed -= o.pushed;
+  pulled -= o.pulled;
+  tags -= o.tags;
+  tag_updates -= o.tag_updates;
+  tag_names -= o.tag_names;
+  return *this;
+}
+
+namespace {
+
+Status AddManifestSums(store::Database& db, const std::string& where, int64_t repository_id,
+                       const std::string* digest, Fingerprint& f) {
+  ASSIGN_OR_RETURN(auto m, db.Prepare(std::string("SELECT count(*), coalesce(sum(pushed_at % ") +
+                                      kMod + "), 0), coalesce(sum(coalesce(last_pulled_at, 0) % " +
+                                      kMod + "), 0) FROM manifests WHERE " + where));
+  m.Bind(1, repository_id);
+  if (digest) m.Bind(2, *digest);
+  ASSIGN_OR_RETURN(bool row, m.Step());
+  if (row) {
+    f.manifests += m.ColumnInt(0);
+    f.pushed += m.ColumnInt(1);
+    f.pulled += m.ColumnInt(2);
+  }
+  ASSIGN_OR_RETURN(auto t, db.Prepare(std::string("SELECT count(*), coalesce(sum(updated_at % ") +
+                                      kMod + "), 0), coalesce(sum(length(name)), 0) FROM tags "
+                                      "WHERE " + where));
+  t.Bind(1, repository_id);
+  if (digest) t.Bind(2, *digest);
+  ASSIGN_OR_RETURN(row, t.Step());
+  if (row) {
+    f.tags += t.ColumnInt(0);
+    f.tag_updates += t.ColumnInt(1);
+    f.tag_names += t.ColumnInt(2);
+  }
+  return Status::Ok();
+}
+
+Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id);
+
+}  // namespace
+
+Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id) {
+  auto lock = db.Lock();
+  Fingerprint f;
+  RETURN_IF_ERROR(AddManifestSums(db, "repository_id = ?", repository_id, nullptr, f));
+  return f;
+}
+
+Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository_id,
+                                         const std::vector<std::string>& digests) {
+  auto lock = db.Lock();
+  Fingerprint f;
+  for (const auto& d : digests) {
+    RETURN_IF_ERROR(AddManifestSums(db, "repository_id = ? AND digest = ?", repository_id, &d, f));
+  }
+  return f;
+}
 
 Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id) {
   auto lock = db.Lock();
+  if (db.InTransaction()) return LoadInSnapshot(db, repository_id);
+  // A deferred transaction only reads: in WAL mode it is a snapshot and blocks no writer.
+  RETURN_IF_ERROR(db.Exec("BEGIN"));
+  auto out = LoadInSnapshot(db, repository_id);
+  if (out.ok()) {
+    RETURN_IF_ERROR(db.Commit());
+  } else {
+    db.Rollback();
+  }
+  return out;
+}
+
+namespace {
+
+Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id) {
   RepositoryImages out;
   std::unordered_map<std::string, size_t> index;
   {
@@ -51,8 +129,11 @@ Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repos
       out.references.emplace_back(stmt.ColumnText(0), stmt.ColumnText(1));
     }
   }
+  ASSIGN_OR_RETURN(out.fingerprint, RepositoryFingerprint(db, repository_id));
   return out;
 }
+
+}  // namespace
 
 Plan PlanExpirations(const Policy& policy, const RepositoryImages& repo, TimePoint now) {
   Plan plan;

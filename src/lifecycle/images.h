@@ -16,13 +16,30 @@
 
 namespace surveyor::lifecycle {
 
+// A summary of everything evaluation reads from a repository's tables: a push, a deletion, a tag
+// added, moved or removed, or a recorded pull changes it (sums of push/pull/tag-update times and
+// tag-name lengths, and counts). Sums are additive, so the fingerprint after deleting some images
+// is the fingerprint before minus theirs.
+struct Fingerprint {
+  int64_t manifests = 0, pushed = 0, pulled = 0, tags = 0, tag_updates = 0, tag_names = 0;
+  bool operator==(const Fingerprint&) const = default;
+  Fingerprint& operator-=(const Fingerprint& o);
+};
+
+// The whole repository's fingerprint, or (with `digests`) the share of just those manifests.
+Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id);
+Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository_id,
+                                         const std::vector<std::string>& digests);
+
 struct RepositoryImages {
   std::vector<Image> images;  // every manifest of the repository, in no particular order
   // (parent, child): the manifests an image index (or manifest list) of the repository names.
   std::vector<std::pair<std::string, std::string>> references;
+  Fingerprint fingerprint;  // of the state these images were read from
 };
 
-// Reads every manifest of repository `repository_id` with its tags, push and last pull times.
+// Reads every manifest of repository `repository_id` with its tags, push and last pull times, and
+// the fingerprint, from one consistent snapshot (a read transaction unless the caller has one).
 Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id);
 
 struct Plan {
