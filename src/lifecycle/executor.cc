@@ -112,7 +112,9 @@ Result<RepositoryOutcome> Executor::RunOne(int64_t repository_id, const std::str
   ASSIGN_OR_RETURN(Policy policy, ParseLifecyclePolicy(policy_text));
   RETURN_IF_ERROR(registry_.FlushPullTimes());
   // First look, from a read snapshot, without the write lock: most evaluations expire nothing.
-  ASSIGN_OR_RETURN(RepositoryImages snapshot, LoadRepositoryImages(db_, repository_id));
+  bool with_pulls = UsesPullTimes(policy);
+  ASSIGN_OR_RETURN(RepositoryImages snapshot,
+                   LoadRepositoryImages(db_, repository_id, with_pulls));
   Plan plan = PlanExpirations(policy, snapshot, now);
   std::vector<ExpiredImage> details = Describe(snapshot, plan.expirations);
   out.images = snapshot.images.size();
@@ -143,11 +145,12 @@ Result<RepositoryOutcome> Executor::RunOne(int64_t repository_id, const std::str
         stop = true;  // the repository or its policy went away meanwhile
         return std::vector<Digest>();
       }
-      ASSIGN_OR_RETURN(Fingerprint current, RepositoryFingerprint(db_, repo_id));
+      ASSIGN_OR_RETURN(Fingerprint current, RepositoryFingerprint(db_, repo_id, with_pulls));
       if (current != expected || *record.settings.lifecycle_policy_text != policy_seen) {
         policy_seen = *record.settings.lifecycle_policy_text;
         ASSIGN_OR_RETURN(Policy now_policy, ParseLifecyclePolicy(policy_seen));
-        ASSIGN_OR_RETURN(snapshot, LoadRepositoryImages(db_, repo_id));
+        with_pulls = UsesPullTimes(now_policy);
+        ASSIGN_OR_RETURN(snapshot, LoadRepositoryImages(db_, repo_id, with_pulls));
         plan = PlanExpirations(now_policy, snapshot, now);
         details = Describe(snapshot, plan.expirations);
         out.kept_referenced = Describe(snapshot, plan.kept_referenced);
@@ -163,7 +166,7 @@ Result<RepositoryOutcome> Executor::RunOne(int64_t repository_id, const std::str
         texts.push_back(plan.expirations[k].digest);
         chosen.push_back(details[k]);
       }
-      ASSIGN_OR_RETURN(Fingerprint leaving, ManifestsFingerprint(db_, repo_id, texts));
+      ASSIGN_OR_RETURN(Fingerprint leaving, ManifestsFingerprint(db_, repo_id, texts, with_pulls));
       expected = current;
       expected -= leaving;
       next = end;

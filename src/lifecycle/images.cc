@@ -15,7 +15,7 @@ constexpr char kMod[] = "2147483647";
 
 Fingerprint& Fingerprint::operator-=(const Fingerprint& o) {
   manifests -= o.manifests;
-  pushed -= o.pushed;
+  rowids -= o.rowids;
   pulled -= o.pulled;
   tags -= o.tags;
   tag_updates -= o.tag_updates;
@@ -25,25 +25,16 @@ Fingerprint& Fingerprint::operator-=(const Fingerprint& o) {
 
 namespace {
 
-Status AddManifestSums(store::Database& db, const std::string& where, int64_t repository_id,
-                       const std::string* digest, Fingerprint& f) {
-  ASSIGN_OR_RETURN(auto m, db.Prepare(std::string("SELECT count(*), coalesce(sum(pushed_at % ") +
-                                      kMod + "), 0), coalesce(sum(coalesce(last_pulled_at, 0) % " +
-                                      kMod + "), 0) FROM manifests WHERE " + where));
-  m.Bind(1, repository_id);
-  if (digest) m.Bind(2, *digest);
-  ASSIGN_OR_RETURN(bool row, m.Step());
-  if (row) {
-    f.manifests += m.ColumnInt(0);
-    f.pushed += m.ColumnInt(1);
-    f.pulled += m.ColumnInt(2);
-  }
+int64_t Mod(int64_t v) { return v % 2147483647; }
+
+// The tags part: tags is WITHOUT ROWID and keyed by (repository_id, name), so this reads one
+// contiguous range.
+Status AddTagSums(store::Database& db, int64_t repository_id, Fingerprint& f) {
   ASSIGN_OR_RETURN(auto t, db.Prepare(std::string("SELECT count(*), coalesce(sum(updated_at % ") +
                                       kMod + "), 0), coalesce(sum(length(name)), 0) FROM tags "
-                                      "WHERE " + where));
+                                      "WHERE repository_id = ?"));
   t.Bind(1, repository_id);
-  if (digest) t.Bind(2, *digest);
-  ASSIGN_OR_RETURN(row, t.Step());
+  ASSIGN_OR_RETURN(bool row, t.Step());
   if (row) {
     f.tags += t.ColumnInt(0);
     f.tag_updates += t.ColumnInt(1);
@@ -52,33 +43,72 @@ Status AddManifestSums(store::Database& db, const std::string& where, int64_t re
   return Status::Ok();
 }
 
-Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id);
+Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id,
+                                        bool with_pulls);
 
 }  // namespace
 
-Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id) {
+Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id,
+                                          bool with_pulls) {
   auto lock = db.Lock();
   Fingerprint f;
-  RETURN_IF_ERROR(AddManifestSums(db, "repository_id = ?", repository_id, nullptr, f));
+  // count and sum(rowid) come from the primary-key index alone; pull times need every row, so
+  // they are only read when a rule looks at them.
+  ASSIGN_OR_RETURN(auto m, db.Prepare(with_pulls
+                                          ? std::string("SELECT count(*), coalesce(sum(rowid), 0), "
+                                                        "coalesce(sum(coalesce(last_pulled_at, 0) "
+                                                        "% ") + kMod + "), 0) FROM manifests "
+                                                        "WHERE repository_id = ?"
+                                          : std::string("SELECT count(*), coalesce(sum(rowid), 0), "
+                                                        "0 FROM manifests WHERE repository_id = ?")));
+  m.Bind(1, repository_id);
+  ASSIGN_OR_RETURN(bool row, m.Step());
+  if (row) {
+    f.manifests = m.ColumnInt(0);
+    f.rowids = m.ColumnInt(1);
+    f.pulled = m.ColumnInt(2);
+  }
+  RETURN_IF_ERROR(AddTagSums(db, repository_id, f));
   return f;
 }
 
 Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository_id,
-                                         const std::vector<std::string>& digests) {
+                                         const std::vector<std::string>& digests,
+                                         bool with_pulls) {
   auto lock = db.Lock();
   Fingerprint f;
+  ASSIGN_OR_RETURN(auto m, db.Prepare("SELECT rowid, coalesce(last_pulled_at, 0) FROM manifests "
+                                      "WHERE repository_id = ? AND digest = ?"));
+  ASSIGN_OR_RETURN(auto t, db.Prepare("SELECT updated_at, length(name) FROM tags WHERE "
+                                      "repository_id = ? AND digest = ?"));
   for (const auto& d : digests) {
-    RETURN_IF_ERROR(AddManifestSums(db, "repository_id = ? AND digest = ?", repository_id, &d, f));
+    m.Reset();
+    m.Bind(1, repository_id).Bind(2, d);
+    ASSIGN_OR_RETURN(bool row, m.Step());
+    if (!row) continue;
+    ++f.manifests;
+    f.rowids += m.ColumnInt(0);
+    if (with_pulls) f.pulled += Mod(m.ColumnInt(1));
+    t.Reset();
+    t.Bind(1, repository_id).Bind(2, d);
+    for (;;) {
+      ASSIGN_OR_RETURN(bool tag, t.Step());
+      if (!tag) break;
+      ++f.tags;
+      f.tag_updates += Mod(t.ColumnInt(0));
+      f.tag_names += t.ColumnInt(1);
+    }
   }
   return f;
 }
 
-Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id) {
+Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id,
+                                              bool with_pulls) {
   auto lock = db.Lock();
-  if (db.InTransaction()) return LoadInSnapshot(db, repository_id);
+  if (db.InTransaction()) return LoadInSnapshot(db, repository_id, with_pulls);
   // A deferred transaction only reads: in WAL mode it is a snapshot and blocks no writer.
   RETURN_IF_ERROR(db.Exec("BEGIN"));
-  auto out = LoadInSnapshot(db, repository_id);
+  auto out = LoadInSnapshot(db, repository_id, with_pulls);
   if (out.ok()) {
     RETURN_IF_ERROR(db.Commit());
   } else {
@@ -89,11 +119,13 @@ Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repos
 
 namespace {
 
-Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id) {
+Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_id,
+                                        bool with_pulls) {
   RepositoryImages out;
+  Fingerprint& f = out.fingerprint;
   std::unordered_map<std::string, size_t> index;
   {
-    ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, pushed_at, last_pulled_at FROM "
+    ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, pushed_at, last_pulled_at, rowid FROM "
                                            "manifests WHERE repository_id = ?"));
     stmt.Bind(1, repository_id);
     for (;;) {
@@ -102,20 +134,29 @@ Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_
       Image img;
       img.digest = stmt.ColumnText(0);
       img.pushed_at = FromMillis(stmt.ColumnInt(1));
-      if (!stmt.ColumnIsNull(2)) img.last_pulled_at = FromMillis(stmt.ColumnInt(2));
+      if (!stmt.ColumnIsNull(2)) {
+        img.last_pulled_at = FromMillis(stmt.ColumnInt(2));
+        if (with_pulls) f.pulled += Mod(stmt.ColumnInt(2));
+      }
+      ++f.manifests;
+      f.rowids += stmt.ColumnInt(3);
       index.emplace(img.digest, out.images.size());
       out.images.push_back(std::move(img));
     }
   }
   {
-    ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, name FROM tags WHERE repository_id = ? "
-                                           "ORDER BY name"));
+    ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, name, updated_at FROM tags WHERE "
+                                           "repository_id = ? ORDER BY name"));
     stmt.Bind(1, repository_id);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
+      std::string name = stmt.ColumnText(1);
+      ++f.tags;
+      f.tag_updates += Mod(stmt.ColumnInt(2));
+      f.tag_names += static_cast<int64_t>(name.size());
       auto it = index.find(stmt.ColumnText(0));
-      if (it != index.end()) out.images[it->second].tags.push_back(stmt.ColumnText(1));
+      if (it != index.end()) out.images[it->second].tags.push_back(std::move(name));
     }
   }
   {
@@ -129,11 +170,17 @@ Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_
       out.references.emplace_back(stmt.ColumnText(0), stmt.ColumnText(1));
     }
   }
-  ASSIGN_OR_RETURN(out.fingerprint, RepositoryFingerprint(db, repository_id));
   return out;
 }
 
 }  // namespace
+
+bool UsesPullTimes(const Policy& policy) {
+  for (const auto& r : policy.rules) {
+    if (r.count_type == CountType::kSinceImagePulled) return true;
+  }
+  return false;
+}
 
 Plan PlanExpirations(const Policy& policy, const RepositoryImages& repo, TimePoint now) {
   Plan plan;

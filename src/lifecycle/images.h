@@ -16,20 +16,25 @@
 
 namespace surveyor::lifecycle {
 
-// A summary of everything evaluation reads from a repository's tables: a push, a deletion, a tag
-// added, moved or removed, or a recorded pull changes it (sums of push/pull/tag-update times and
-// tag-name lengths, and counts). Sums are additive, so the fingerprint after deleting some images
-// is the fingerprint before minus theirs.
+// A summary of what evaluation reads from a repository's tables: a push or deletion (count and sum
+// of manifest rowids), a tag added, moved or removed (count, sum of update times and name
+// lengths) and, when asked for (`with_pulls`: the policy has a sinceImagePulled rule), a recorded
+// pull (sum of last-pull times) change it. Sums are additive, so the fingerprint after deleting
+// some images is the fingerprint before minus theirs. Times enter modulo a prime below 2^31.
 struct Fingerprint {
-  int64_t manifests = 0, pushed = 0, pulled = 0, tags = 0, tag_updates = 0, tag_names = 0;
+  int64_t manifests = 0, rowids = 0, pulled = 0, tags = 0, tag_updates = 0, tag_names = 0;
   bool operator==(const Fingerprint&) const = default;
   Fingerprint& operator-=(const Fingerprint& o);
 };
 
 // The whole repository's fingerprint, or (with `digests`) the share of just those manifests.
-Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id);
+Result<Fingerprint> RepositoryFingerprint(store::Database& db, int64_t repository_id,
+                                          bool with_pulls = true);
 Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository_id,
-                                         const std::vector<std::string>& digests);
+                                         const std::vector<std::string>& digests,
+                                         bool with_pulls = true);
+// Whether any rule of `policy` is sinceImagePulled.
+bool UsesPullTimes(const Policy& policy);
 
 struct RepositoryImages {
   std::vector<Image> images;  // every manifest of the repository, in no particular order
@@ -40,7 +45,8 @@ struct RepositoryImages {
 
 // Reads every manifest of repository `repository_id` with its tags, push and last pull times, and
 // the fingerprint, from one consistent snapshot (a read transaction unless the caller has one).
-Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id);
+Result<RepositoryImages> LoadRepositoryImages(store::Database& db, int64_t repository_id,
+                                              bool with_pulls = true);
 
 struct Plan {
   std::vector<Expiration> expirations;  // oldest first, as Evaluate orders them
