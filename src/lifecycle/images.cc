@@ -79,8 +79,10 @@ Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository
   Fingerprint f;
   ASSIGN_OR_RETURN(auto m, db.Prepare("SELECT rowid, coalesce(last_pulled_at, 0) FROM manifests "
                                       "WHERE repository_id = ? AND digest = ?"));
-  ASSIGN_OR_RETURN(auto t, db.Prepare("SELECT updated_at, length(name) FROM tags WHERE "
-                                      "repository_id = ? AND digest = ?"));
+  // Without the hint SQLite reads updated_at through the primary key, scanning every tag of the
+  // repository per digest (tags_digest does not cover updated_at).
+  ASSIGN_OR_RETURN(auto t, db.Prepare("SELECT updated_at, length(name) FROM tags INDEXED BY "
+                                      "tags_digest WHERE repository_id = ? AND digest = ?"));
   for (const auto& d : digests) {
     m.Reset();
     m.Bind(1, repository_id).Bind(2, d);
