@@ -1,5 +1,6 @@
 #include "lifecycle/images.h"
 
+#include <cstring>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -12,6 +13,17 @@ TimePoint FromMillis(int64_t ms) { return TimePoint(std::chrono::milliseconds(ms
 constexpr char kMod[] = "2147483647";
 
 }  // namespace
+
+size_t DigestHash::operator()(std::string_view s) const {
+  const size_t colon = s.find(':');
+  if (colon == std::string_view::npos || s.size() < colon + 1 + 16) {
+    return std::hash<std::string_view>()(s);
+  }
+  uint64_t a = 0, b = 0;
+  std::memcpy(&a, s.data() + colon + 1, 8);
+  std::memcpy(&b, s.data() + s.size() - 8, 8);
+  return static_cast<size_t>((a ^ (b * 0x9e3779b97f4a7c15ull)) * 0xbf58476d1ce4e5b9ull);
+}
 
 Fingerprint& Fingerprint::operator-=(const Fingerprint& o) {
   manifests -= o.manifests;
@@ -125,7 +137,7 @@ Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_
                                         bool with_pulls) {
   RepositoryImages out;
   Fingerprint& f = out.fingerprint;
-  std::unordered_map<std::string, size_t> index;
+  std::unordered_map<std::string, size_t, DigestHash> index;
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, pushed_at, last_pulled_at, rowid FROM "
                                            "manifests WHERE repository_id = ?"));

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -35,6 +36,12 @@ Result<Fingerprint> ManifestsFingerprint(store::Database& db, int64_t repository
                                          bool with_pulls = true);
 // Whether any rule of `policy` is sinceImagePulled.
 bool UsesPullTimes(const Policy& policy);
+
+// Hashes a digest string by eight bytes of its hex part (already uniformly random for real
+// digests); other strings fall back to std::hash. For the maps keyed by digest.
+struct DigestHash {
+  size_t operator()(std::string_view s) const;
+};
 
 struct RepositoryImages {
   std::vector<Image> images;  // every manifest of the repository, in no particular order
