@@ -78,6 +78,22 @@ def image_findings(data_dir):
     return out
 
 
+def push_http(server, layout, manifest_digest, repo, tag):
+    """Pushes an image of `layout` with plain registry calls (faster than a skopeo process)."""
+    def read(digest):
+        with open(os.path.join(layout, "blobs", "sha256", digest[7:]), "rb") as f:
+            return f.read()
+    manifest = read(manifest_digest)
+    m = json.loads(manifest)
+    for d in [m["config"]] + m["layers"]:
+        status, _, body = server.request("POST", f"/v2/{repo}/blobs/uploads/?digest={d['digest']}",
+                                         body=read(d["digest"]))
+        assert status == 201, body
+    status, _, body = server.request("PUT", f"/v2/{repo}/manifests/{tag}", body=manifest,
+                                     headers={"Content-Type": m["mediaType"]})
+    assert status == 201, body
+
+
 def blob_path(data_dir, digest):
     hex_ = digest.split(":", 1)[1]
     return os.path.join(data_dir, "blobs", "sha256", hex_[:2], hex_)
@@ -113,10 +129,14 @@ def test_scenario8_expire_old_images(tmp_path):
         aws("events", "put-targets", "--rule", "deletions", "--targets",
             json.dumps([{"Id": "file", "Arn": "arn:surveyor:events:local:file/log"}]))
         # a is pushed as :build, then b takes :build, so a is untagged; then v1 (oldest) .. v21.
+        # skopeo pushes the images that matter; v2..v20 only fill the count, pushed directly.
         for name in names:
             tag = "build" if name in ("a", "b") else name
-            skopeo("copy", "--dest-tls-verify=false", f"oci:{layout}:{name}",
-                   f"docker://{s.host}/{REPO}:{tag}")
+            if name in ("a", "b", "v1", "v21"):
+                skopeo("copy", "--dest-tls-verify=false", f"oci:{layout}:{name}",
+                       f"docker://{s.host}/{REPO}:{tag}")
+            else:
+                push_http(s, layout, digests[name], REPO, tag)
         aws("ecr", "put-lifecycle-policy", "--repository-name", REPO,
             "--lifecycle-policy-text", json.dumps(POLICY))
         wait_for(lambda: len(image_findings(data_dir)) == len(names), timeout=60)
