@@ -17,6 +17,7 @@ Status NoPolicy(std::string_view repository) {
 
 std::vector<ExpiredImage> Describe(const RepositoryImages& repo,
                                    const std::vector<Expiration>& expirations) {
+  if (expirations.empty()) return {};
   std::unordered_map<std::string_view, const Image*, DigestHash> by_digest;
   by_digest.reserve(repo.images.size());
   for (const auto& img : repo.images) by_digest.emplace(img.digest, &img);

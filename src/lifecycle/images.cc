@@ -137,7 +137,6 @@ Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_
                                         bool with_pulls) {
   RepositoryImages out;
   Fingerprint& f = out.fingerprint;
-  std::unordered_map<std::string, size_t, DigestHash> index;
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, pushed_at, last_pulled_at, rowid FROM "
                                            "manifests WHERE repository_id = ?"));
@@ -154,10 +153,13 @@ Result<RepositoryImages> LoadInSnapshot(store::Database& db, int64_t repository_
       }
       ++f.manifests;
       f.rowids += stmt.ColumnInt(3);
-      index.emplace(img.digest, out.images.size());
       out.images.push_back(std::move(img));
     }
   }
+  // Keyed by views of the digests in out.images, built once the vector no longer moves.
+  std::unordered_map<std::string_view, size_t, DigestHash> index;
+  index.reserve(out.images.size());
+  for (size_t i = 0; i < out.images.size(); ++i) index.emplace(out.images[i].digest, i);
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT digest, name, updated_at FROM tags WHERE "
                                            "repository_id = ? ORDER BY name"));
