@@ -27,5 +27,7 @@ void RegisterSbomCommand(CLI::App& app, CommandContext& ctx);
 void RegisterScanCommand(CLI::App& app, CommandContext& ctx);
 void RegisterFindingsCommand(CLI::App& app, CommandContext& ctx);  // findings list|aggregate, wait
 void RegisterEventsCommand(CLI::App& app, CommandContext& ctx);
+// `surveyor lifecycle run|preview` (lifecycle_command.cc).
+void RegisterLifecycleCommand(CLI::App& app, CommandContext& ctx);
 
 }  // namespace surveyor::cli

@@ -17,6 +17,12 @@ Status ReadUint(const YAML::Node& node, const std::string& key, uint64_t& out) {
   }
 }
 
+Status ReadDuration(const YAML::Node& node, const std::string& key, uint64_t& out) {
+  if (!node.IsScalar()) return InvalidArgument("config key '" + key + "' must be a duration");
+  ASSIGN_OR_RETURN(out, ParseDurationSeconds(node.Scalar(), key));
+  return Status::Ok();
+}
+
 Status ReadBool(const YAML::Node& node, const std::string& key, bool& out) {
   try {
     out = node.as<bool>();
@@ -67,6 +73,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
     else if (full == "scan.poll_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.scan_poll_seconds));
     else if (full == "gc.interval_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_interval_seconds));
     else if (full == "gc.grace_seconds") RETURN_IF_ERROR(ReadUint(v, full, c.gc_grace_seconds));
+    else if (full == "lifecycle.interval")
+      RETURN_IF_ERROR(ReadDuration(v, full, c.lifecycle_interval_seconds));
     else if (full == "housekeeping_seconds")
       RETURN_IF_ERROR(ReadUint(v, full, c.housekeeping_seconds));
     else if (full == "http.max_connections") RETURN_IF_ERROR(ReadUint(v, full, c.max_connections));
@@ -102,8 +110,8 @@ Status ApplySection(const YAML::Node& section, const std::string& prefix, ServeC
       }
     }
     else if (prefix.empty() && (key == "log" || key == "registry" || key == "http" || key == "gc" ||
-                                key == "scan" || key == "events" || key == "aws" || key == "auth" ||
-                                key == "inspector"))
+                                key == "lifecycle" || key == "scan" || key == "events" ||
+                                key == "aws" || key == "auth" || key == "inspector"))
       RETURN_IF_ERROR(ApplySection(v, key, c));
     else return InvalidArgument("unknown config key '" + full + "'");
   }
@@ -123,6 +131,28 @@ Status LoadConfigFile(const std::string& path, ServeConfig& config) {
   }
   if (root.IsNull()) return Status::Ok();
   return ApplySection(root, "", config).WithContext("config file " + path);
+}
+
+Result<uint64_t> ParseDurationSeconds(const std::string& text, const std::string& key) {
+  const Status bad = InvalidArgument("config key '" + key + "' must be a duration such as 90s, " +
+                                     "30m, 1h or 2d (or seconds), not '" + text + "'");
+  if (text.empty()) return bad;
+  uint64_t unit = 1;
+  std::string digits = text;
+  switch (text.back()) {
+    case 's': unit = 1; digits.pop_back(); break;
+    case 'm': unit = 60; digits.pop_back(); break;
+    case 'h': unit = 3600; digits.pop_back(); break;
+    case 'd': unit = 86400; digits.pop_back(); break;
+    default: break;
+  }
+  uint64_t value = 0;
+  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+  if (digits.empty() || ec != std::errc() || ptr != digits.data() + digits.size()) return bad;
+  // Ten years is plenty; beyond that a typo is likelier than an intent (and no overflow).
+  constexpr uint64_t kMax = uint64_t{10} * 365 * 86400;
+  if (value > kMax / unit) return bad;
+  return value * unit;
 }
 
 Status SplitListen(const std::string& listen, std::string& host, uint16_t& port) {

@@ -28,6 +28,11 @@ struct ServeConfig {
   uint64_t gc_grace_seconds = 3600;     // blobs younger than this are never collected
   uint64_t housekeeping_seconds = 60;   // how often uploads expire and pull times are written
 
+  // lifecycle policies: how often every repository's policy is applied (`lifecycle.interval`, a
+  // duration such as 90s, 30m, 1h or 2d, or plain seconds); 0 turns scheduled evaluation off
+  // (`surveyor lifecycle run` still works). The first run is one interval after start.
+  uint64_t lifecycle_interval_seconds = 3600;
+
   // scanning
   bool scan_enabled = true;            // scan every pushed image and keep findings current
   std::string scan_vulndb_dir;         // default <data>/vulndb, filled by `surveyor db import`
@@ -68,6 +73,8 @@ struct ServeConfig {
 
 // Reads a YAML file over `config`; unknown keys are errors, so typos do not pass silently.
 Status LoadConfigFile(const std::string& path, ServeConfig& config);
+// "90s", "30m", "1h", "2d" or "3600" (seconds) → seconds; "0" is 0. Errors name `key`.
+Result<uint64_t> ParseDurationSeconds(const std::string& text, const std::string& key);
 // "host:port" → parts, with a clear error.
 Status SplitListen(const std::string& listen, std::string& host, uint16_t& port);
 

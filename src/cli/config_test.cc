@@ -63,6 +63,40 @@ TEST(ConfigTest, InspectorExportDir) {
       << s.message();
 }
 
+TEST(ConfigTest, LifecycleInterval) {
+  ServeConfig defaults;
+  EXPECT_EQ(defaults.lifecycle_interval_seconds, 3600u);  // hourly
+  const struct {
+    std::string text;
+    bool ok;
+    uint64_t seconds;
+  } cases[] = {
+      {"1h", true, 3600},    {"30m", true, 1800},  {"90s", true, 90},
+      {"2d", true, 172800},  {"45", true, 45},     {"0", true, 0},
+      {"0h", true, 0},       {"", false, 0},       {"h", false, 0},
+      {"1.5h", false, 0},    {"-1h", false, 0},    {"1w", false, 0},
+      {"1 h", false, 0},     {"99999999999d", false, 0},
+  };
+  for (const auto& c : cases) {
+    auto r = ParseDurationSeconds(c.text, "lifecycle.interval");
+    ASSERT_EQ(r.ok(), c.ok) << "'" << c.text << "'";
+    if (c.ok) {
+      EXPECT_EQ(*r, c.seconds) << c.text;
+    } else {
+      EXPECT_NE(r.status().message().find("lifecycle.interval"), std::string::npos);
+    }
+  }
+  ServeConfig c;
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("lifecycle:\n  interval: 15m\n"), c).ok());
+  EXPECT_EQ(c.lifecycle_interval_seconds, 900u);
+  ServeConfig off;
+  ASSERT_TRUE(LoadConfigFile(WriteTemp("lifecycle:\n  interval: 0\n"), off).ok());
+  EXPECT_EQ(off.lifecycle_interval_seconds, 0u);
+  ServeConfig bad;
+  EXPECT_FALSE(LoadConfigFile(WriteTemp("lifecycle:\n  interval: soon\n"), bad).ok());
+  EXPECT_FALSE(LoadConfigFile(WriteTemp("lifecycle:\n  every: 1h\n"), bad).ok());
+}
+
 TEST(ConfigTest, SplitListen) {
   std::string host;
   uint16_t port = 1;

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   surveyor::cli::RegisterScanCommand(app, ctx);
   surveyor::cli::RegisterFindingsCommand(app, ctx);
   surveyor::cli::RegisterEventsCommand(app, ctx);
+  surveyor::cli::RegisterLifecycleCommand(app, ctx);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -30,6 +30,7 @@
 #include "registry/gc.h"
 #include "scan/service.h"
 #include "events/outbox.h"
+#include "lifecycle/executor.h"
 
 namespace surveyor::cli {
 namespace {
@@ -175,6 +176,14 @@ int RunServe(const ServeFlags& flags) {
                      "Bytes of blobs deleted by garbage collection.",
                      [&] { return static_cast<double>(gc_reclaimed.load()); });
 
+  // Lifecycle policies: applied every lifecycle.interval by the housekeeping thread, through the
+  // registry and so its observers (DELETE events, findings closing).
+  lifecycle::Executor lifecycle_executor(db, registry, SystemClock::Default());
+  std::atomic<uint64_t> lifecycle_expired{0};
+  metrics.AddCounter("surveyor_lifecycle_expired_images_total",
+                     "Images deleted by lifecycle policies.",
+                     [&] { return static_cast<double>(lifecycle_expired.load()); });
+
   http::Router router;
   router.AddExact("healthz", http::Method::kGet, "/healthz",
                   [](http::Request&) { return http::Response::Text(200, "ok\n"); });
@@ -273,10 +282,31 @@ int RunServe(const ServeFlags& flags) {
     const auto expiry = std::chrono::seconds(config.upload_expiry_seconds);
     const auto gc_interval = std::chrono::seconds(config.gc_interval_seconds);
     auto next_gc = std::chrono::steady_clock::now() + gc_interval;
+    const auto lifecycle_interval = std::chrono::seconds(config.lifecycle_interval_seconds);
+    auto next_lifecycle = std::chrono::steady_clock::now() + lifecycle_interval;
     do {
       auto purged = registry.PurgeStaleUploads(expiry);
       if (purged.ok() && *purged > 0) log::Info("purged stale uploads", {{"count", *purged}});
       (void)registry.FlushPullTimes();
+      if (config.lifecycle_interval_seconds > 0 &&
+          std::chrono::steady_clock::now() >= next_lifecycle) {
+        next_lifecycle = std::chrono::steady_clock::now() + lifecycle_interval;
+        auto outcomes = lifecycle_executor.RunAll({});
+        if (!outcomes.ok()) {
+          log::Error("lifecycle evaluation failed", {{"error", outcomes.status().ToString()}});
+        } else {
+          for (const auto& o : *outcomes) {
+            lifecycle_expired += o.expired.size();
+            if (!o.error.ok()) {
+              log::Error("lifecycle evaluation failed",
+                         {{"repository", o.repository}, {"error", o.error.ToString()}});
+            } else if (!o.expired.empty()) {
+              log::Info("lifecycle expired images",
+                        {{"repository", o.repository}, {"count", o.expired.size()}});
+            }
+          }
+        }
+      }
       if (config.gc_interval_seconds > 0 && std::chrono::steady_clock::now() >= next_gc) {
         next_gc = std::chrono::steady_clock::now() + gc_interval;
         registry::GcOptions gc;

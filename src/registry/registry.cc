@@ -527,6 +527,34 @@ Status Registry::DeleteManifest(std::string_view repository, std::string_view re
   return Status::Ok();
 }
 
+Result<std::vector<Digest>> Registry::DeleteChosenManifests(std::string_view repository,
+                                                            const ManifestChooser& choose) {
+  ASSIGN_OR_RETURN(int64_t repo_id, FindRepository(repository));
+  RETURN_IF_ERROR(FlushPullTimes());
+  std::vector<Digest> deleted;
+  {
+    store::Transaction tx(db_);
+    RETURN_IF_ERROR(tx.begin_status());
+    ASSIGN_OR_RETURN(std::vector<Digest> chosen, choose(repo_id));
+    for (const Digest& digest : chosen) {
+      ASSIGN_OR_RETURN(auto stmt,
+                       db_.Prepare("DELETE FROM manifests WHERE repository_id = ? AND digest = ?"));
+      stmt.Bind(1, repo_id).Bind(2, digest.ToString());
+      RETURN_IF_ERROR(stmt.Run());
+      if (db_.Changes() == 0) continue;
+      deleted.push_back(digest);
+      for (TransactionObserver* o : tx_observers_) {
+        RETURN_IF_ERROR(o->InManifestDeleted(db_, repository, digest));
+      }
+    }
+    RETURN_IF_ERROR(tx.Commit());
+  }
+  for (const Digest& digest : deleted) {
+    for (Observer* o : observers_) o->OnManifestDeleted(repository, digest);
+  }
+  return deleted;
+}
+
 namespace {
 Result<Page> RunPage(store::Database& db, std::string_view sql_with_filter, int64_t repo_id,
                      std::optional<size_t> n, size_t max_page, std::string_view last) {

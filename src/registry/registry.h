@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -146,6 +147,16 @@ class Registry {
 
   // By digest: deletes the manifest and every tag on it. By tag: deletes only the tag.
   Status DeleteManifest(std::string_view repository, std::string_view reference);
+
+  // Deletes the manifests `choose` names, each with every tag on it, as DeleteManifest does by
+  // digest, in one write transaction: `choose` (given the repository's id) runs inside that
+  // transaction, under the lock pushes take, so what it reads is exactly the state the deletions
+  // apply to (lifecycle expiry decides there, so a concurrent re-tag or pull cannot be missed).
+  // Pending pull times are written first. Observers hear OnManifestDeleted for each deleted
+  // manifest after the commit. Returns the digests deleted; names already gone are skipped.
+  using ManifestChooser = std::function<Result<std::vector<Digest>>(int64_t repository_id)>;
+  Result<std::vector<Digest>> DeleteChosenManifests(std::string_view repository,
+                                                    const ManifestChooser& choose);
 
   // Listings, lexically ordered, starting after `last`.
   Result<Page> ListTags(std::string_view repository, std::optional<size_t> n,

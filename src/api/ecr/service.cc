@@ -9,6 +9,7 @@
 #include "events/scan_resource_change.h"
 #include "auth/policy.h"
 #include "lifecycle/evaluator.h"
+#include "lifecycle/images.h"
 #include "lifecycle/policy.h"
 #include "oci/reference.h"
 #include "registry/repository_settings.h"
@@ -226,17 +227,6 @@ Json TagsJson(const std::vector<std::pair<std::string, std::string>>& tags) {
 // Who publishes the events of scanning-configuration changes.
 surveyor::events::BusIdentity EventBus(const EcrDeps& d) {
   return {d.context.account_id, d.context.region, &d.clock};
-}
-
-lifecycle::Image ToLifecycleImage(const ImageRecord& r) {
-  lifecycle::Image img;
-  img.digest = r.digest;
-  img.tags = r.tags;
-  img.pushed_at = FromEpochSeconds(static_cast<double>(r.pushed_at_ms) / 1000.0);
-  if (r.last_pulled_at_ms) {
-    img.last_pulled_at = FromEpochSeconds(static_cast<double>(*r.last_pulled_at_ms) / 1000.0);
-  }
-  return img;
 }
 
 }  // namespace
@@ -820,18 +810,26 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
                       "LifecyclePolicyNotFoundException");
     }
     ASSIGN_OR_RETURN(auto policy, lifecycle::ParseLifecyclePolicy(*text));
-    ASSIGN_OR_RETURN(auto records, registry::ListImageRecords(d_.db, repo.id));
+    (void)policy;
+    // The same loading (and, at Get, the same planning) as `surveyor lifecycle run`: the images as
+    // they are now, and the index references that keep an index's children with it.
+    RETURN_IF_ERROR(d_.registry.FlushPullTimes());
+    ASSIGN_OR_RETURN(auto loaded, lifecycle::LoadRepositoryImages(d_.db, repo.id));
     Json images = Json::array();
-    for (const auto& r : records) {
-      Json tags = Json::array();
-      for (const auto& t : r.tags) tags.push_back(t);
-      images.push_back({{"digest", r.digest}, {"tags", tags}, {"pushed", r.pushed_at_ms},
-                        {"pulled", r.last_pulled_at_ms ? Json(*r.last_pulled_at_ms) : Json()}});
+    for (const auto& img : loaded.images) {
+      images.push_back({{"digest", img.digest},
+                        {"tags", img.tags},
+                        {"pushed", ToUnixMillis(img.pushed_at)},
+                        {"pulled", img.last_pulled_at ? Json(ToUnixMillis(*img.last_pulled_at))
+                                                      : Json()}});
     }
+    Json refs = Json::array();
+    for (const auto& [parent, child] : loaded.references) refs.push_back({parent, child});
     // The evaluation is quick and pure: it runs now, and Get reports COMPLETE.
     {
       std::lock_guard lock(previews_mu_);
-      previews_[repo.name] = Json{{"text", *text}, {"images", images}, {"now", now_ms()}};
+      previews_[repo.name] =
+          Json{{"text", *text}, {"images", images}, {"refs", refs}, {"now", now_ms()}};
     }
     return Json{{"registryId", account},
                 {"repositoryName", repo.name},
@@ -852,17 +850,23 @@ Result<Json> EcrService::Dispatch(std::string_view op, Call& call) {
       state = it->second;
     }
     ASSIGN_OR_RETURN(auto policy, lifecycle::ParseLifecyclePolicy(state["text"].get<std::string>()));
-    std::vector<lifecycle::Image> images;
+    lifecycle::RepositoryImages loaded;
+    auto millis = [](int64_t ms) { return TimePoint(std::chrono::milliseconds(ms)); };
     for (const Json& j : state["images"]) {
-      ImageRecord r;
-      r.digest = j["digest"].get<std::string>();
-      for (const Json& t : j["tags"]) r.tags.push_back(t.get<std::string>());
-      r.pushed_at_ms = j["pushed"].get<int64_t>();
-      if (j["pulled"].is_number()) r.last_pulled_at_ms = j["pulled"].get<int64_t>();
-      images.push_back(ToLifecycleImage(r));
+      lifecycle::Image img;
+      img.digest = j["digest"].get<std::string>();
+      for (const Json& t : j["tags"]) img.tags.push_back(t.get<std::string>());
+      img.pushed_at = millis(j["pushed"].get<int64_t>());
+      if (j["pulled"].is_number()) img.last_pulled_at = millis(j["pulled"].get<int64_t>());
+      loaded.images.push_back(std::move(img));
     }
-    const TimePoint now = FromEpochSeconds(static_cast<double>(state["now"].get<int64_t>()) / 1000.0);
-    auto expirations = lifecycle::Evaluate(policy, images, now);
+    for (const Json& r : state["refs"]) {
+      loaded.references.emplace_back(r[0].get<std::string>(), r[1].get<std::string>());
+    }
+    const TimePoint now = millis(state["now"].get<int64_t>());
+    const lifecycle::Plan plan = lifecycle::PlanExpirations(policy, loaded, now);
+    const auto& images = loaded.images;
+    const auto& expirations = plan.expirations;
     lifecycle::PreviewQuery q;
     if (const Json* f = GetObject(in, "filter")) {
       auto ts = GetString(*f, "tagStatus");
