@@ -107,10 +107,20 @@ int RunImportCommand(const DbFlags& f) {
   }
   CurlFetcher fetcher;
   int rc = 0;
-  for (const std::string& loc : f.locations) {
+  // With --source, every location is one part of that source's feed (e.g. NVD page files):
+  // one import. Without, each location is its own source.
+  std::vector<std::vector<std::string>> imports;
+  if (!f.source.empty()) {
+    imports.push_back(f.locations);
+  } else {
+    for (const std::string& loc : f.locations) imports.push_back({loc});
+  }
+  for (const std::vector<std::string>& locs : imports) {
+    const std::string& loc = locs.front();
     ImportRequest req;
     req.location = loc;
-    req.source = f.locations.size() == 1 ? f.source : "";
+    req.more_locations.assign(locs.begin() + 1, locs.end());
+    req.source = f.source;
     req.format = format;
     req.fetcher = &fetcher;
     req.progress = TtyProgress();
@@ -238,7 +248,7 @@ void RegisterDbCommand(CLI::App& app, CommandContext& ctx) {
 
   CLI::App* imp = db->add_subcommand("import", "Import advisories from paths, zips or URLs");
   imp->add_option("locations", flags->locations, "Directory, file, zip or http(s) URL")->required();
-  imp->add_option("--source", flags->source, "Source name (one location only; default: from the path)");
+  imp->add_option("--source", flags->source, "Source name (default: from each path); with several locations, they form one import of this source");
   imp->add_option("--format", flags->format,
                   "Force the format: osv, osv-yaml, debian, alpine, rubysec, friendsofphp, nodejs, nvd, epss, kev");
   imp->add_flag("--json", flags->json, "Print the import summaries as JSON");

@@ -173,7 +173,8 @@ class Runner {
     archive_read_support_format_raw(a);
     archive_read_support_filter_gzip(a);
     if (archive_read_open_filename(a, path.c_str(), kChunk) != ARCHIVE_OK) {
-      return InvalidArgument("cannot open " + path.string() + ": " + ArchiveError(a, "unknown error"));
+      // libarchive reads ahead on open: a short file fails here already.
+      return DataLoss("corrupt or truncated gzip " + path.string() + ": " + ArchiveError(a, "unknown error"));
     }
     struct archive_entry* entry = nullptr;
     if (archive_read_next_header(a, &entry) != ARCHIVE_OK ||
