@@ -342,19 +342,42 @@ Result<std::unique_ptr<ImportSession>> VulnDb::BeginImport(const std::string& so
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   Status s = Exec("CREATE TEMP TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY) WITHOUT ROWID;"
                   "DELETE FROM temp.seen;"
-                  "CREATE TEMP TABLE IF NOT EXISTS touched(ecosystem TEXT, name TEXT,"
-                  " PRIMARY KEY(ecosystem, name)) WITHOUT ROWID; DELETE FROM temp.touched;"
-                  "CREATE TEMP TABLE IF NOT EXISTS changes(kind TEXT, source TEXT, key TEXT, id TEXT);"
-                  "DELETE FROM temp.changes;"
                   "CREATE TEMP TABLE IF NOT EXISTS staged(grp TEXT NOT NULL, part BLOB NOT NULL);"
                   "DELETE FROM temp.staged;");
   if (!s.ok()) {
     (void)Exec("ROLLBACK");
     return s;
   }
-  import_open_ = true;
   std::unique_ptr<ImportSession> session(new ImportSession(*this, source, location));
   session->summary_.started = NowString();
+  // The import's history row is written first (inside the transaction, so nobody sees it
+  // before Commit): changes and touched packages go straight into import_changes and
+  // import_packages under its id, with no temporary copy.
+  {
+    Stmt ins(db_, "INSERT INTO imports(source, location, status, started, finished, fingerprint,"
+                  " records, added, changed, withdrawn, removed, enriched, skipped, partial_skips)"
+                  " VALUES(?,?,'running',?,'','',0,0,0,0,0,0,0,0)");
+    Status st = ins.status();
+    if (st.ok()) st = ins.Bind(1, source).Bind(2, location).Bind(3, session->summary_.started).Run();
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    session->summary_.import_id = sqlite3_last_insert_rowid(db_);
+  }
+  {
+    // A source with no records yet: every record is new, no need to look each one up.
+    Stmt q(db_, "SELECT EXISTS(SELECT 1 FROM records WHERE source = ?)");
+    Status st = q.status();
+    Result<bool> row = false;
+    if (st.ok()) row = q.Bind(1, source).Step();
+    if (!st.ok() || !row.ok()) {
+      (void)Exec("ROLLBACK");
+      return st.ok() ? row.status() : st;
+    }
+    session->source_was_empty_ = *row && q.Int(0) == 0;
+  }
+  import_open_ = true;
   return session;
 }
 
@@ -575,9 +598,11 @@ Status ImportSession::Fail(Status s) {
 }
 
 Status ImportSession::RecordChange(Change c) {
-  Stmt s(db_.db_, "INSERT INTO temp.changes(kind, source, key, id) VALUES(?,?,?,?)", db_.stmt_cache_);
+  Stmt s(db_.db_, "INSERT INTO import_changes(import_id, kind, source, key, id) VALUES(?,?,?,?,?)",
+         db_.stmt_cache_);
   RETURN_IF_ERROR(s.status());
-  RETURN_IF_ERROR(s.Bind(1, c.kind).Bind(2, c.source).Bind(3, c.key).Bind(4, c.id).Run());
+  RETURN_IF_ERROR(
+      s.Bind(1, summary_.import_id).Bind(2, c.kind).Bind(3, c.source).Bind(4, c.key).Bind(5, c.id).Run());
   if (summary_.changes.size() < kMaxSummaryEntries) {
     summary_.changes.push_back(std::move(c));
   } else {
@@ -660,7 +685,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   const std::string match_digest = MatchDigest(json);
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
-  {
+  if (!source_was_empty_) {
     Stmt s(db, "SELECT match_digest, body_digest, withdrawn FROM records WHERE source = ? AND key = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, source).Bind(2, record.key);
@@ -682,9 +707,10 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     kind = withdrawn && !old_withdrawn ? "withdrawn" : "changed";
   }
   auto touch = [&](const std::string& eco, const std::string& name) -> Status {
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) VALUES(?, ?)", db_.stmt_cache_);
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name) VALUES(?, ?, ?)",
+           db_.stmt_cache_);
     RETURN_IF_ERROR(t.status());
-    return t.Bind(1, eco).Bind(2, name).Run();
+    return t.Bind(1, summary_.import_id).Bind(2, eco).Bind(3, name).Run();
   };
   if (existed) {
     if (!kind.empty()) {
@@ -787,11 +813,12 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
   if (old_digest != digest && (!fact.cvss.empty() || fact.kev || existed)) {
     ++summary_.enriched;
     RETURN_IF_ERROR(Fail(RecordChange({"enriched", source, fact.cve, fact.cve})));
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
-               "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
-               "WHERE r.canonical_id = ?", db_.stmt_cache_);
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+               " SELECT ?, p.ecosystem, p.name"
+               " FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key"
+               " WHERE r.canonical_id = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(t.status()));
-    RETURN_IF_ERROR(Fail(t.Bind(1, fact.cve).Run()));
+    RETURN_IF_ERROR(Fail(t.Bind(1, summary_.import_id).Bind(2, fact.cve).Run()));
   }
   return Status::Ok();
 }
@@ -824,10 +851,12 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
     }
   }
   for (const auto& [key, id] : gone) {
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT ecosystem, name "
-               "FROM packages WHERE source = ? AND key = ?");
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+               " SELECT ?, ecosystem, name FROM packages WHERE source = ? AND key = ?");
     if (Status st = t.status(); !st.ok()) return fail(st);
-    if (Status st = t.Bind(1, source).Bind(2, key).Run(); !st.ok()) return fail(st);
+    if (Status st = t.Bind(1, summary_.import_id).Bind(2, source).Bind(3, key).Run(); !st.ok()) {
+      return fail(st);
+    }
     for (const char* sql : {"DELETE FROM packages WHERE source = ? AND key = ?",
                             "DELETE FROM aliases WHERE source = ? AND key = ?",
                             "DELETE FROM records WHERE source = ? AND key = ?"}) {
@@ -852,11 +881,12 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
       dropped.push_back(q.Text(0));
     }
     for (const std::string& cve : dropped) {
-      Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
-                 "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
-                 "WHERE r.canonical_id = ?");
+      Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+                 " SELECT ?, p.ecosystem, p.name"
+                 " FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key"
+                 " WHERE r.canonical_id = ?");
       if (Status st = t.status(); !st.ok()) return fail(st);
-      if (Status st = t.Bind(1, cve).Run(); !st.ok()) return fail(st);
+      if (Status st = t.Bind(1, summary_.import_id).Bind(2, cve).Run(); !st.ok()) return fail(st);
       ++summary_.enriched;
       if (Status st = RecordChange({"unenriched", source, cve, cve}); !st.ok()) return fail(st);
     }
@@ -872,30 +902,20 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
   std::string formats;
   for (const auto& f : formats_) formats += (formats.empty() ? "" : ",") + f;
   {
-    Stmt s(db, "INSERT INTO imports(source, location, status, started, finished, fingerprint, records,"
-               " added, changed, withdrawn, removed, enriched, skipped, partial_skips)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db, "UPDATE imports SET status = ?, finished = ?, fingerprint = ?, records = ?, added = ?,"
+               " changed = ?, withdrawn = ?, removed = ?, enriched = ?, skipped = ?, partial_skips = ?"
+               " WHERE id = ?");
     if (Status st = s.status(); !st.ok()) return fail(st);
-    s.Bind(1, source).Bind(2, location_).Bind(3, summary_.status).Bind(4, summary_.started)
-        .Bind(5, summary_.finished).Bind(6, summary_.fingerprint).Bind(7, summary_.records)
-        .Bind(8, summary_.added).Bind(9, summary_.changed).Bind(10, summary_.withdrawn)
-        .Bind(11, summary_.removed).Bind(12, summary_.enriched).Bind(13, summary_.skipped)
-        .Bind(14, summary_.partial_skips);
+    s.Bind(1, summary_.status).Bind(2, summary_.finished).Bind(3, summary_.fingerprint)
+        .Bind(4, summary_.records).Bind(5, summary_.added).Bind(6, summary_.changed)
+        .Bind(7, summary_.withdrawn).Bind(8, summary_.removed).Bind(9, summary_.enriched)
+        .Bind(10, summary_.skipped).Bind(11, summary_.partial_skips).Bind(12, summary_.import_id);
     if (Status st = s.Run(); !st.ok()) return fail(st);
-    summary_.import_id = sqlite3_last_insert_rowid(db);
   }
   {
-    Stmt s(db, "INSERT INTO import_changes(import_id, kind, source, key, id)"
-               " SELECT ?, kind, source, key, id FROM temp.changes ORDER BY rowid");
-    if (Status st = s.status(); !st.ok()) return fail(st);
-    if (Status st = s.Bind(1, summary_.import_id).Run(); !st.ok()) return fail(st);
-  }
-  {
-    Stmt s(db, "INSERT INTO import_packages(import_id, ecosystem, name)"
-               " SELECT ?, ecosystem, name FROM temp.touched");
-    if (Status st = s.status(); !st.ok()) return fail(st);
-    if (Status st = s.Bind(1, summary_.import_id).Run(); !st.ok()) return fail(st);
-    Stmt q(db, "SELECT ecosystem, name FROM temp.touched ORDER BY 1, 2");
+    Stmt q(db, "SELECT ecosystem, name FROM import_packages WHERE import_id = ? ORDER BY 1, 2");
+    if (Status st = q.status(); !st.ok()) return fail(st);
+    q.Bind(1, summary_.import_id);
     while (true) {
       auto row = q.Step();
       if (!row.ok()) return fail(row.status());
@@ -954,6 +974,7 @@ void ImportSession::Abort(const Status& why) {
   if (!s.status().ok()) return;
   (void)s.Bind(1, summary_.source).Bind(2, location_).Bind(3, "failed: " + why.message())
       .Bind(4, summary_.started).Bind(5, db_.NowString()).Run();
+  summary_.import_id = sqlite3_last_insert_rowid(db_.db_);
   summary_.status = "failed: " + why.message();
 }
 

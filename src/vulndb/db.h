@@ -125,6 +125,7 @@ class ImportSession final : public RecordSink, public FragmentStore {
   ImportSummary summary_;
   std::unique_ptr<Hasher> hasher_;
   bool open_ = true;
+  bool source_was_empty_ = false;  // no stored records for the source when the import began
   Status sticky_;  // first storage error; later calls return it
 };
 
