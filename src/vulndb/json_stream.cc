@@ -96,17 +96,18 @@ Status JsonMemberSplitter::Feed(std::string_view chunk) {
         break;
       case State::kKey: {
         const size_t n = Run(chunk, i, kStringSpecial);
+        // Checked byte by byte, so that the error and its position do not depend on chunking.
         for (size_t k = i; k < i + n; ++k) {
-          if (static_cast<unsigned char>(chunk[k]) < 0x20) {
-            offset_ = base + k;
-            return Fail("control character in a member name");
-          }
+          offset_ = base + k;
+          if (static_cast<unsigned char>(chunk[k]) < 0x20) return Fail("control character in a member name");
+          if (key_.size() + (k - i) + 1 > limits_.max_key_bytes) return Fail("member name too long");
         }
         key_.append(chunk.substr(i, n));
         i += n;
-        if (key_.size() > limits_.max_key_bytes) return Fail("member name too long");
         if (i == chunk.size()) continue;
         if (chunk[i] == '\\') {
+          offset_ = base + i;
+          if (key_.size() + 2 > limits_.max_key_bytes) return Fail("member name too long");
           key_.push_back('\\');
           key_escaped_ = true;
           state_ = State::kKeyEscape;

@@ -68,7 +68,7 @@ TEST(JsonMemberSplitterTest, GoodDocumentsInEveryChunkSize) {
 }
 
 TEST(JsonMemberSplitterTest, BadDocumentsAreRejectedWithAPosition) {
-  const std::vector<std::pair<const char*, const char*>> kCases = {
+  std::vector<std::pair<const char*, const char*>> kCases = {
       {"", "empty document"},
       {"   ", "empty document"},
       {"[1,2]", "not a JSON object"},
@@ -84,6 +84,10 @@ TEST(JsonMemberSplitterTest, BadDocumentsAreRejectedWithAPosition) {
       {"{\"a\nb\":1}", "control character"},
       {R"({"\u12":1})", "invalid member name"},
   };
+  const std::string long_key = "{\"" + std::string(5000, 'k') + "\":1}";
+  const std::string long_escapes = "{\"" + std::string(5000, '\\') + "\":1}";
+  kCases.push_back({long_key.c_str(), "member name too long at byte 4098"});
+  kCases.push_back({long_escapes.c_str(), "member name too long"});
   for (const auto& [doc, want] : kCases) {
     for (size_t chunk : {1u, 5u, 1000u}) {
       SCOPED_TRACE(std::string(doc) + " chunk " + std::to_string(chunk));
