@@ -71,13 +71,15 @@ class Runner {
   // One document: its format is sniffed from the name and the first kSniffBytes, then it is
   // streamed into a streaming parser, or gathered (up to max_document_bytes) and parsed whole.
   Status Stream(const std::string& name, std::optional<uint64_t> size, const ReadFn& read) {
-    std::vector<char> buf(kChunk);
+    // One read buffer for the whole import (allocating and zeroing 64 KiB per document was 12%
+    // of an OSV zip import's instructions).
+    char* buf = buf_.get();
     std::string head;
     bool eof = false;
     while (head.size() < kSniffBytes && !eof) {
-      ASSIGN_OR_RETURN(size_t n, read(buf.data(), buf.size()));
+      ASSIGN_OR_RETURN(size_t n, read(buf, kChunk));
       if (n == 0) eof = true;
-      head.append(buf.data(), n);
+      head.append(buf, n);
     }
     session_.BeginDocument(name, size ? *size : UINT64_MAX);
     session_.AddDocumentBytes(head);
@@ -86,9 +88,9 @@ class Runner {
     uint64_t bytes = head.size();
     auto next = [&]() -> Result<std::string_view> {
       if (eof) return std::string_view();
-      ASSIGN_OR_RETURN(size_t n, read(buf.data(), buf.size()));
+      ASSIGN_OR_RETURN(size_t n, read(buf, kChunk));
       if (n == 0) eof = true;
-      const std::string_view chunk(buf.data(), n);
+      const std::string_view chunk(buf, n);
       session_.AddDocumentBytes(chunk);
       bytes += n;
       if (req_.progress && (bytes & ((64u << 20) - 1)) < n) Progress(bytes);
@@ -272,6 +274,7 @@ class Runner {
   CountingSink sink_;
   ImportProgress progress_;
   std::optional<NvdPaging> nvd_paging_;
+  std::unique_ptr<char[]> buf_ = std::make_unique_for_overwrite<char[]>(kChunk);
 };
 
 }  // namespace
