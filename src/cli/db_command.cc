@@ -61,6 +61,8 @@ Json SummaryJson(const ImportSummary& s) {
   Json packages = Json::array();
   for (const auto& [eco, name] : s.packages) packages.push_back({{"ecosystem", eco}, {"name", name}});
   j["packages"] = packages;
+  j["packages_touched"] = s.packages_touched;
+  if (s.truncated) j["truncated"] = true;  // the lists hold the first entries only
   return j;
 }
 
@@ -84,7 +86,7 @@ void PrintImport(const ImportResult& r) {
   std::cout << "), +" << s.added << " added, " << s.changed << " changed, " << s.withdrawn
             << " withdrawn, " << s.removed << " removed, " << s.enriched << " enriched, "
             << s.skipped << " skipped, " << s.partial_skips << " partially skipped, "
-            << s.packages.size() << " packages touched, import #" << s.import_id << "\n";
+            << s.packages_touched << " packages touched, import #" << s.import_id << "\n";
   size_t shown = 0;
   for (const Skip& k : s.skips) {
     if (shown++ == 10) {
@@ -105,10 +107,20 @@ int RunImportCommand(const DbFlags& f) {
   }
   CurlFetcher fetcher;
   int rc = 0;
-  for (const std::string& loc : f.locations) {
+  // With --source, every location is one part of that source's feed (e.g. NVD page files):
+  // one import. Without, each location is its own source.
+  std::vector<std::vector<std::string>> imports;
+  if (!f.source.empty()) {
+    imports.push_back(f.locations);
+  } else {
+    for (const std::string& loc : f.locations) imports.push_back({loc});
+  }
+  for (const std::vector<std::string>& locs : imports) {
+    const std::string& loc = locs.front();
     ImportRequest req;
     req.location = loc;
-    req.source = f.locations.size() == 1 ? f.source : "";
+    req.more_locations.assign(locs.begin() + 1, locs.end());
+    req.source = f.source;
     req.format = format;
     req.fetcher = &fetcher;
     req.progress = TtyProgress();
@@ -207,7 +219,7 @@ int RunChangesCommand(const DbFlags& f) {
     std::cout << "import #" << s.import_id << " " << s.source << " " << s.finished << " "
               << s.status << ": +" << s.added << " ~" << s.changed << " withdrawn " << s.withdrawn
               << " removed " << s.removed << " enriched " << s.enriched << ", "
-              << s.packages.size() << " packages\n";
+              << s.packages_touched << " packages\n";
     for (const Change& c : s.changes) std::cout << "  " << c.kind << " " << c.id << " (" << c.key << ")\n";
     for (const auto& [eco, name] : s.packages) std::cout << "  package " << eco << " " << name << "\n";
   }
@@ -229,36 +241,45 @@ void RegisterDbCommand(CLI::App& app, CommandContext& ctx) {
   auto flags = std::make_shared<DbFlags>();
   CLI::App* db = app.add_subcommand("db", "Vulnerability database: import, update, inspect");
   db->require_subcommand(1);
-  db->add_option("--db", flags->dir, "Database directory (default: ./data/vulndb)");
+  // --db is accepted before the subcommand (`db --db X import`) and after it (`db import --db X`).
+  const char* kDbHelp = "Database directory (default: ./data/vulndb)";
+  db->add_option("--db", flags->dir, kDbHelp);
+  auto with_db = [&](CLI::App* sub) { sub->add_option("--db", flags->dir, kDbHelp); };
 
   CLI::App* imp = db->add_subcommand("import", "Import advisories from paths, zips or URLs");
   imp->add_option("locations", flags->locations, "Directory, file, zip or http(s) URL")->required();
-  imp->add_option("--source", flags->source, "Source name (one location only; default: from the path)");
+  imp->add_option("--source", flags->source, "Source name (default: from each path); with several locations, they form one import of this source");
   imp->add_option("--format", flags->format,
                   "Force the format: osv, osv-yaml, debian, alpine, rubysec, friendsofphp, nodejs, nvd, epss, kev");
   imp->add_flag("--json", flags->json, "Print the import summaries as JSON");
+  with_db(imp);
   imp->callback([flags, &ctx] { ctx.exit_code = RunImportCommand(*flags); });
 
   CLI::App* upd = db->add_subcommand("update", "Update every source listed in the config file");
   upd->add_option("--config", flags->config, "Sources config (YAML/JSON; default vulndb-sources.yaml)");
+  with_db(upd);
   upd->callback([flags, &ctx] { ctx.exit_code = RunUpdateCommand(*flags); });
 
   CLI::App* st = db->add_subcommand("status", "Per source: record count, last update, fingerprint");
   st->add_flag("--json", flags->json, "JSON output");
+  with_db(st);
   st->callback([flags, &ctx] { ctx.exit_code = RunStatusCommand(*flags); });
 
   CLI::App* show = db->add_subcommand("show", "The merged record of a vulnerability");
   show->add_option("id", flags->id, "CVE, GHSA, PYSEC, GO, RUSTSEC, DSA … id or alias")->required();
+  with_db(show);
   show->callback([flags, &ctx] { ctx.exit_code = RunShowCommand(*flags); });
 
   CLI::App* ch = db->add_subcommand("changes", "Import diffs after an import id or time");
   ch->add_option("--since", flags->since, "Import id, or RFC 3339 time (default: 0 = all)");
   ch->add_flag("--json", flags->json, "JSON output");
+  with_db(ch);
   ch->callback([flags, &ctx] { ctx.exit_code = RunChangesCommand(*flags); });
 
   CLI::App* lk = db->add_subcommand("lookup", "Package index lookup by ecosystem and name");
   lk->add_option("ecosystem", flags->ecosystem)->required();
   lk->add_option("name", flags->name)->required();
+  with_db(lk);
   lk->callback([flags, &ctx] { ctx.exit_code = RunLookupCommand(*flags); });
 }
 

@@ -11,47 +11,54 @@ using internal::ToLower;
 
 // OSV ecosystem names (schema 1.6 list) → scheme and name rule. Ecosystems with no scheme of
 // ours keep an empty scheme name: they are recognised, but their ranges cannot be evaluated.
-constexpr std::array<EcosystemInfo, 40> kTable = {{
-    {"AlmaLinux", "rpm", NameRule::kExact, true},
-    {"Alpine", "apk", NameRule::kExact, true},
-    {"Alpaquita", "apk", NameRule::kExact, true},
-    {"Android", "", NameRule::kExact, false},
-    {"Azure Linux", "rpm", NameRule::kExact, true},
-    {"BellSoft Hardened Containers", "apk", NameRule::kExact, true},
-    {"Bioconductor", "cran", NameRule::kExact, false},
-    {"Bitnami", "semver", NameRule::kExact, false},
-    {"Chainguard", "apk", NameRule::kExact, false},
-    {"CRAN", "cran", NameRule::kExact, false},
-    {"crates.io", "cargo", NameRule::kExact, false},
-    {"Debian", "dpkg", NameRule::kLowercase, true},
-    {"Echo", "dpkg", NameRule::kLowercase, false},
-    {"GHC", "hackage", NameRule::kExact, false},
-    {"GitHub Actions", "semver", NameRule::kLowercase, false},
-    {"Go", "go", NameRule::kExact, false},
-    {"Hackage", "hackage", NameRule::kExact, false},
-    {"Hex", "hex", NameRule::kLowercase, false},
-    {"Kubernetes", "semver", NameRule::kExact, false},
-    {"Linux", "", NameRule::kExact, false},
-    {"Mageia", "rpm", NameRule::kExact, true},
-    {"Maven", "maven", NameRule::kMaven, true},
-    {"MinimOS", "apk", NameRule::kExact, false},
-    {"npm", "npm", NameRule::kExact, false},
-    {"NuGet", "nuget", NameRule::kLowercase, false},
-    {"openEuler", "rpm", NameRule::kExact, true},
-    {"openSUSE", "rpm", NameRule::kExact, true},
-    {"OSS-Fuzz", "", NameRule::kExact, false},
-    {"Packagist", "composer", NameRule::kLowercase, false},
-    {"Photon OS", "rpm", NameRule::kExact, true},
-    {"Pub", "pub", NameRule::kLowercase, false},
-    {"PyPI", "pep440", NameRule::kPep503, false},
-    {"Red Hat", "rpm", NameRule::kExact, true},
-    {"Rocky Linux", "rpm", NameRule::kExact, true},
-    {"RubyGems", "rubygems", NameRule::kExact, false},
-    {"SUSE", "rpm", NameRule::kExact, true},
-    {"SwiftURL", "semver", NameRule::kExact, false},
-    {"Ubuntu", "dpkg", NameRule::kLowercase, true},
-    {"VSCode", "semver", NameRule::kExact, false},
-    {"Wolfi", "apk", NameRule::kExact, false},
+constexpr std::array<EcosystemInfo, 47> kTable = {{
+    {"AlmaLinux", "rpm", NameRule::kExact, true, true},
+    {"Alpaquita", "apk", NameRule::kExact, true, true},
+    {"Alpine", "apk", NameRule::kExact, true, true},
+    {"Amazon Linux", "rpm", NameRule::kExact, true, true},
+    {"Android", "", NameRule::kExact, false, false},
+    {"Azure Linux", "rpm", NameRule::kExact, true, true},
+    {"BellSoft Hardened Containers", "apk", NameRule::kExact, true, true},
+    {"Bioconductor", "cran", NameRule::kExact, false, false},
+    {"Bitnami", "semver", NameRule::kExact, false, false},
+    {"CentOS", "rpm", NameRule::kExact, true, true},
+    {"Chainguard", "apk", NameRule::kExact, false, true},
+    {"ConanCenter", "", NameRule::kExact, false, false},
+    {"CRAN", "cran", NameRule::kExact, false, false},
+    {"crates.io", "cargo", NameRule::kExact, false, false},
+    {"Debian", "dpkg", NameRule::kLowercase, true, true},
+    {"Echo", "dpkg", NameRule::kLowercase, false, true},
+    {"Fedora", "rpm", NameRule::kExact, true, true},
+    {"GHC", "hackage", NameRule::kExact, false, false},
+    {"GIT", "", NameRule::kExact, false, false},
+    {"GitHub Actions", "semver", NameRule::kLowercase, false, false},
+    {"Go", "go", NameRule::kExact, false, false},
+    {"Hackage", "hackage", NameRule::kExact, false, false},
+    {"Hex", "hex", NameRule::kLowercase, false, false},
+    {"Kubernetes", "semver", NameRule::kExact, false, false},
+    {"Linux", "", NameRule::kExact, false, false},
+    {"Mageia", "rpm", NameRule::kExact, true, true},
+    {"Maven", "maven", NameRule::kMaven, true, false},
+    {"MinimOS", "apk", NameRule::kExact, false, true},
+    {"npm", "npm", NameRule::kExact, false, false},
+    {"NuGet", "nuget", NameRule::kLowercase, false, false},
+    {"opam", "", NameRule::kExact, false, false},
+    {"openEuler", "rpm", NameRule::kExact, true, true},
+    {"openSUSE", "rpm", NameRule::kExact, true, true},
+    {"Oracle Linux", "rpm", NameRule::kExact, true, true},
+    {"OSS-Fuzz", "", NameRule::kExact, false, false},
+    {"Packagist", "composer", NameRule::kLowercase, false, false},
+    {"Photon OS", "rpm", NameRule::kExact, true, true},
+    {"Pub", "pub", NameRule::kLowercase, false, false},
+    {"PyPI", "pep440", NameRule::kPep503, false, false},
+    {"Red Hat", "rpm", NameRule::kExact, true, true},
+    {"Rocky Linux", "rpm", NameRule::kExact, true, true},
+    {"RubyGems", "rubygems", NameRule::kExact, false, false},
+    {"SUSE", "rpm", NameRule::kExact, true, true},
+    {"SwiftURL", "semver", NameRule::kExact, false, false},
+    {"Ubuntu", "dpkg", NameRule::kLowercase, true, true},
+    {"VSCode", "semver", NameRule::kExact, false, false},
+    {"Wolfi", "apk", NameRule::kExact, false, true},
 }};
 
 bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
@@ -143,6 +150,17 @@ std::string NormalizePackageName(std::string_view osv_ecosystem, std::string_vie
       return MavenName(name);
   }
   return std::string(name);
+}
+
+Result<std::string> CanonicalEcosystem(std::string_view osv_name) {
+  ASSIGN_OR_RETURN(Ecosystem e, ParseEcosystem(osv_name));
+  if (e.release.empty()) return std::move(e.base);
+  return e.base + ":" + e.release;
+}
+
+bool IsDistroEcosystem(std::string_view osv_ecosystem) {
+  const EcosystemInfo* info = FindEcosystem(osv_ecosystem);
+  return info != nullptr && info->distro;
 }
 
 const Scheme* SchemeForEcosystem(std::string_view osv_ecosystem) {

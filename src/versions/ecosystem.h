@@ -21,7 +21,7 @@ struct Ecosystem {
 
 // How package names are compared within an ecosystem.
 enum class NameRule {
-  kExact,      // case-sensitive, as published (npm, Go, crates.io, RubyGems, Alpine, rpm)
+  kExact,      // case-sensitive, as published (npm, Go, crates.io, RubyGems, apk, rpm)
   kLowercase,  // case-insensitive (NuGet, Packagist, Debian, Hex, Pub)
   kPep503,     // lowercase, runs of '-', '_' and '.' become one '-' (PyPI)
   kMaven,      // "groupId:artifactId", surrounding blanks trimmed on both parts
@@ -32,6 +32,7 @@ struct EcosystemInfo {
   std::string_view scheme_name;  // FindScheme() key; empty when no scheme orders this ecosystem
   NameRule name_rule;
   bool has_release;              // the OSV name may carry ":<release>"
+  bool distro;                   // a Linux distribution (its vendor severity wins over CVSS)
 };
 
 // Parses an OSV ecosystem string. The base is matched case-insensitively and returned in its
@@ -42,7 +43,16 @@ Result<Ecosystem> ParseEcosystem(std::string_view osv_name);
 const EcosystemInfo* FindEcosystem(std::string_view osv_ecosystem);
 
 // Normalises a package name for comparison within `osv_ecosystem` (unknown → returned as is).
+// This is the one normalisation of the project: vulndb's package index is written and read
+// with it, and the matcher and the scan service's inverted index key packages with it.
 std::string NormalizePackageName(std::string_view osv_ecosystem, std::string_view name);
+
+// The ecosystem in its canonical spelling: "pypi" → "PyPI", " Debian:12 " → "Debian:12".
+// Same errors as ParseEcosystem.
+Result<std::string> CanonicalEcosystem(std::string_view osv_name);
+
+// True for Linux distributions (table column `distro`); false when unknown.
+bool IsDistroEcosystem(std::string_view osv_ecosystem);
 
 // The scheme ordering versions of `osv_ecosystem`; nullptr if unknown or unordered (e.g. "GIT"-only).
 const Scheme* SchemeForEcosystem(std::string_view osv_ecosystem);

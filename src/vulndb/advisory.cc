@@ -191,7 +191,7 @@ Json ToJson(const Advisory& a) {
       PutIfNotEmpty(pkg, "ecosystem", af.package.ecosystem);
       PutIfNotEmpty(pkg, "name", af.package.name);
       PutIfNotEmpty(pkg, "purl", af.package.purl);
-      if (!pkg.empty()) e["package"] = pkg;
+      if (!pkg.empty()) e["package"] = std::move(pkg);
       if (!af.severity.empty()) e["severity"] = SeverityListJson(af.severity);
       if (!af.ranges.empty()) {
         Json ranges = Json::array();
@@ -202,23 +202,23 @@ Json ToJson(const Advisory& a) {
           for (const Event& ev : r.events) {
             events.push_back({{std::string(EventKindName(ev.kind)), ev.value}});
           }
-          rj["events"] = events;
+          rj["events"] = std::move(events);
           PutJson(rj, "database_specific", r.database_specific);
           ranges.push_back(std::move(rj));
         }
-        e["ranges"] = ranges;
+        e["ranges"] = std::move(ranges);
       }
       PutList(e, "versions", af.versions);
       PutJson(e, "ecosystem_specific", af.ecosystem_specific);
       PutJson(e, "database_specific", af.database_specific);
       list.push_back(std::move(e));
     }
-    j["affected"] = list;
+    j["affected"] = std::move(list);
   }
   if (!a.references.empty()) {
     Json refs = Json::array();
     for (const Reference& r : a.references) refs.push_back({{"type", r.type}, {"url", r.url}});
-    j["references"] = refs;
+    j["references"] = std::move(refs);
   }
   PutJson(j, "database_specific", a.database_specific);
   PutIfNotEmpty(j, "canonical_id", a.canonical_id);
@@ -229,13 +229,13 @@ Json ToJson(const Advisory& a) {
       list.push_back({{"source", c.source}, {"version", c.version}, {"vector", c.vector},
                       {"base_score", c.base_score}});
     }
-    j["cvss"] = list;
+    j["cvss"] = std::move(list);
   }
   if (a.epss_score || a.epss_percentile) {
     Json e = Json::object();
     if (a.epss_score) e["score"] = *a.epss_score;
     if (a.epss_percentile) e["percentile"] = *a.epss_percentile;
-    j["epss"] = e;
+    j["epss"] = std::move(e);
   }
   if (a.kev) j["kev"] = {{"date_added", a.kev_date_added}};
   PutJson(j, "provenance", a.provenance);

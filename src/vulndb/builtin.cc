@@ -1,6 +1,7 @@
 #include "vulndb/builtin.h"
 
 #include <array>
+#include <cstdint>
 
 #include "vulndb/alpine/secdb_parser.h"
 #include "vulndb/debian/tracker_parser.h"
@@ -47,6 +48,45 @@ bool HasLineKey(std::string_view s, std::string_view key) {
   return false;
 }
 
+// The quoted strings SniffFormat looks for in a JSON head.
+enum class JsonKey {
+  kSchema, kCatalogVersion, kCveId, kNvdCve, kSourceIdentifier, kDistroversion, kPackages,
+  kSecfixes, kModuleName, kReleases, kAffected, kId,
+};
+constexpr std::array<std::pair<JsonKey, std::string_view>, 12> kJsonKeys = {{
+    {JsonKey::kSchema, "\"$schema\""},
+    {JsonKey::kCatalogVersion, "\"catalogVersion\""},
+    {JsonKey::kCveId, "\"cveID\""},
+    {JsonKey::kNvdCve, "\"NVD_CVE\""},
+    {JsonKey::kSourceIdentifier, "\"sourceIdentifier\""},
+    {JsonKey::kDistroversion, "\"distroversion\""},
+    {JsonKey::kPackages, "\"packages\""},
+    {JsonKey::kSecfixes, "\"secfixes\""},
+    {JsonKey::kModuleName, "\"module_name\""},
+    {JsonKey::kReleases, "\"releases\""},
+    {JsonKey::kAffected, "\"affected\""},
+    {JsonKey::kId, "\"id\""},
+}};
+
+// Bit k set when kJsonKeys[k] occurs anywhere in `s` (as a substring, like string::find):
+// one scan from quote to quote instead of one scan per string.
+uint32_t QuotedStringsIn(std::string_view s) {
+  uint32_t found = 0;
+  size_t pos = 0;
+  while ((pos = s.find('"', pos)) != std::string_view::npos) {
+    if (pos + 1 < s.size()) {
+      const char next = s[pos + 1];
+      for (const auto& [key, text] : kJsonKeys) {
+        if (text[1] == next && s.compare(pos, text.size(), text) == 0) {
+          found |= 1u << static_cast<int>(key);
+        }
+      }
+    }
+    ++pos;
+  }
+  return found;
+}
+
 }  // namespace
 
 std::string_view FeedFormatName(FeedFormat f) {
@@ -74,23 +114,26 @@ FeedFormat SniffFormat(std::string_view path, std::string_view content) {
     return FeedFormat::kUnknown;
   }
   if (EndsWith(path, ".json")) {
-    if (Has(head, "\"$schema\"")) return FeedFormat::kUnknown;
+    // One pass over the head finds which of the telling strings it holds.
+    const uint32_t keys = QuotedStringsIn(head);
+    auto has = [&](JsonKey k) { return (keys & (1u << static_cast<int>(k))) != 0; };
+    if (has(JsonKey::kSchema)) return FeedFormat::kUnknown;
     // The nodejs working group's per-directory index.json lists files; it is not an advisory.
     if (EndsWith(path, "vuln/npm/index.json") || EndsWith(path, "vuln/core/index.json") ||
         EndsWith(path, "vuln/deps/index.json")) {
       return FeedFormat::kUnknown;
     }
-    if (Has(head, "\"catalogVersion\"") || Has(head, "\"cveID\"")) return FeedFormat::kKev;
-    if (Has(head, "\"NVD_CVE\"") || Has(head, "\"sourceIdentifier\"")) return FeedFormat::kNvd;
-    if (Has(head, "\"distroversion\"") || (Has(head, "\"packages\"") && Has(head, "\"secfixes\""))) {
+    if (has(JsonKey::kCatalogVersion) || has(JsonKey::kCveId)) return FeedFormat::kKev;
+    if (has(JsonKey::kNvdCve) || has(JsonKey::kSourceIdentifier)) return FeedFormat::kNvd;
+    if (has(JsonKey::kDistroversion) || (has(JsonKey::kPackages) && has(JsonKey::kSecfixes))) {
       return FeedFormat::kAlpineSecdb;
     }
-    if (Has(head, "\"module_name\"") || Has(path, "vuln/core/") || Has(path, "vuln/deps/") ||
+    if (has(JsonKey::kModuleName) || Has(path, "vuln/core/") || Has(path, "vuln/deps/") ||
         Has(path, "vuln/npm/")) {
       return FeedFormat::kNodejsWg;
     }
-    if (Has(head, "\"releases\"") && !Has(head, "\"affected\"")) return FeedFormat::kDebianTracker;
-    if (Has(head, "\"id\"")) return FeedFormat::kOsvJson;
+    if (has(JsonKey::kReleases) && !has(JsonKey::kAffected)) return FeedFormat::kDebianTracker;
+    if (has(JsonKey::kId)) return FeedFormat::kOsvJson;
     return FeedFormat::kUnknown;
   }
   if (EndsWith(path, ".yaml") || EndsWith(path, ".yml")) {

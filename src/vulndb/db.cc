@@ -14,6 +14,9 @@ namespace surveyor::vulndb {
 namespace {
 
 constexpr int kSchemaVersion = 1;
+// Names the package-name normalisation the index was written with; change it whenever
+// versions::NormalizePackageName changes, and the index is recomputed on the next Open.
+constexpr const char* kPackageNameRules = "versions-ecosystem-1";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -241,7 +244,10 @@ Result<std::unique_ptr<VulnDb>> VulnDb::Open(const std::string& dir, const Clock
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=OFF"));
   RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-65536"));  // 64 MiB page cache
-  RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=MEMORY"));
+  // Temporary tables (the keys seen, the touched packages and changes, staged Debian entries)
+  // live in a temporary file with a bounded cache: an import's memory does not grow with the feed.
+  RETURN_IF_ERROR(db->Exec("PRAGMA temp_store=FILE"));
+  RETURN_IF_ERROR(db->Exec("PRAGMA temp.cache_size=-32768"));  // 32 MiB
   RETURN_IF_ERROR(db->Exec(kSchema));
   {
     Stmt s(db->db_, "INSERT OR IGNORE INTO meta(key, value) VALUES('schema_version', ?)");
@@ -256,7 +262,52 @@ Result<std::unique_ptr<VulnDb>> VulnDb::Open(const std::string& dir, const Clock
       return FailedPrecondition("vulndb schema version " + s.Text(0) + " is not supported");
     }
   }
+  RETURN_IF_ERROR(db->RebuildIndexIfRulesChanged());
   return db;
+}
+
+// The package index holds names normalised by versions::NormalizePackageName. A database
+// written under other rules (before the ecosystem tables were unified, Alpine names were
+// lowercased) gets its index recomputed from the stored records, once, in one transaction.
+Status VulnDb::RebuildIndexIfRulesChanged() {
+  std::string current;
+  {
+    Stmt s(db_, "SELECT value FROM meta WHERE key='package_name_rules'");
+    RETURN_IF_ERROR(s.status());
+    ASSIGN_OR_RETURN(bool row, s.Step());
+    if (row) current = s.Text(0);
+  }
+  if (current == kPackageNameRules) return Status::Ok();
+  RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
+  auto body = [&]() -> Status {
+    RETURN_IF_ERROR(Exec("DELETE FROM packages"));
+    Stmt q(db_, "SELECT source, key, id, body FROM records");
+    RETURN_IF_ERROR(q.status());
+    Stmt ins(db_, "INSERT OR IGNORE INTO packages(ecosystem, name, source, key, id) VALUES(?,?,?,?,?)");
+    RETURN_IF_ERROR(ins.status());
+    while (true) {
+      ASSIGN_OR_RETURN(bool row, q.Step());
+      if (!row) break;
+      auto json = ParseJson(q.Text(3));
+      if (!json.ok()) continue;
+      auto a = FromJson(*json);
+      if (!a.ok()) continue;
+      for (const Affected& af : a->affected) {
+        if (af.package.name.empty()) continue;
+        RETURN_IF_ERROR(ins.Bind(1, af.package.ecosystem)
+                            .Bind(2, NormalizePackageName(af.package.ecosystem, af.package.name))
+                            .Bind(3, q.Text(0)).Bind(4, q.Text(1)).Bind(5, q.Text(2)).Run());
+      }
+    }
+    Stmt m(db_, "INSERT OR REPLACE INTO meta(key, value) VALUES('package_name_rules', ?)");
+    RETURN_IF_ERROR(m.status());
+    return m.Bind(1, kPackageNameRules).Run();
+  }();
+  if (!body.ok()) {
+    (void)Exec("ROLLBACK");
+    return body;
+  }
+  return Exec("COMMIT");
 }
 
 VulnDb::~VulnDb() {
@@ -291,15 +342,42 @@ Result<std::unique_ptr<ImportSession>> VulnDb::BeginImport(const std::string& so
   RETURN_IF_ERROR(Exec("BEGIN IMMEDIATE"));
   Status s = Exec("CREATE TEMP TABLE IF NOT EXISTS seen(key TEXT PRIMARY KEY) WITHOUT ROWID;"
                   "DELETE FROM temp.seen;"
-                  "CREATE TEMP TABLE IF NOT EXISTS touched(ecosystem TEXT, name TEXT,"
-                  " PRIMARY KEY(ecosystem, name)) WITHOUT ROWID; DELETE FROM temp.touched;");
+                  "CREATE TEMP TABLE IF NOT EXISTS staged(grp TEXT NOT NULL, part BLOB NOT NULL);"
+                  "DELETE FROM temp.staged;");
   if (!s.ok()) {
     (void)Exec("ROLLBACK");
     return s;
   }
-  import_open_ = true;
   std::unique_ptr<ImportSession> session(new ImportSession(*this, source, location));
   session->summary_.started = NowString();
+  // The import's history row is written first (inside the transaction, so nobody sees it
+  // before Commit): changes and touched packages go straight into import_changes and
+  // import_packages under its id, with no temporary copy.
+  {
+    Stmt ins(db_, "INSERT INTO imports(source, location, status, started, finished, fingerprint,"
+                  " records, added, changed, withdrawn, removed, enriched, skipped, partial_skips)"
+                  " VALUES(?,?,'running',?,'','',0,0,0,0,0,0,0,0)");
+    Status st = ins.status();
+    if (st.ok()) st = ins.Bind(1, source).Bind(2, location).Bind(3, session->summary_.started).Run();
+    if (!st.ok()) {
+      (void)Exec("ROLLBACK");
+      return st;
+    }
+    session->summary_.import_id = sqlite3_last_insert_rowid(db_);
+  }
+  {
+    // A source with no records yet: every record is new, no need to look each one up.
+    Stmt q(db_, "SELECT EXISTS(SELECT 1 FROM records WHERE source = ?)");
+    Status st = q.status();
+    Result<bool> row = false;
+    if (st.ok()) row = q.Bind(1, source).Step();
+    if (!st.ok() || !row.ok()) {
+      (void)Exec("ROLLBACK");
+      return st.ok() ? row.status() : st;
+    }
+    session->source_was_empty_ = *row && q.Int(0) == 0;
+  }
+  import_open_ = true;
   return session;
 }
 
@@ -477,6 +555,7 @@ Result<std::vector<ImportSummary>> VulnDb::ChangesSince(const std::string& since
       ASSIGN_OR_RETURN(bool row, p.Step());
       if (!row) break;
       sum.packages.insert({p.Text(0), p.Text(1)});
+      ++sum.packages_touched;
     }
     p.Reset();
   }
@@ -498,18 +577,78 @@ ImportSession::~ImportSession() {
 }
 
 void ImportSession::AddToFingerprint(std::string_view name, std::string_view bytes) {
-  const uint64_t n = name.size(), b = bytes.size();
+  BeginDocument(name, bytes.size());
+  AddDocumentBytes(bytes);
+}
+
+void ImportSession::BeginDocument(std::string_view name, uint64_t size) {
+  const uint64_t n = name.size();
   hasher_->Update(&n, sizeof n);
   hasher_->Update(name);
-  hasher_->Update(&b, sizeof b);
-  hasher_->Update(bytes);
+  hasher_->Update(&size, sizeof size);
 }
+
+void ImportSession::AddDocumentBytes(std::string_view bytes) { hasher_->Update(bytes); }
 
 void ImportSession::NoteFormat(std::string_view format) { formats_.insert(std::string(format)); }
 
 Status ImportSession::Fail(Status s) {
   if (sticky_.ok()) sticky_ = s;
   return s;
+}
+
+Status ImportSession::RecordChange(Change c) {
+  Stmt s(db_.db_, "INSERT INTO import_changes(import_id, kind, source, key, id) VALUES(?,?,?,?,?)",
+         db_.stmt_cache_);
+  RETURN_IF_ERROR(s.status());
+  RETURN_IF_ERROR(
+      s.Bind(1, summary_.import_id).Bind(2, c.kind).Bind(3, c.source).Bind(4, c.key).Bind(5, c.id).Run());
+  if (summary_.changes.size() < kMaxSummaryEntries) {
+    summary_.changes.push_back(std::move(c));
+  } else {
+    summary_.truncated = true;
+  }
+  return Status::Ok();
+}
+
+Status ImportSession::Put(std::string_view group, std::string_view part) {
+  if (!sticky_.ok()) return sticky_;
+  Stmt s(db_.db_, "INSERT INTO temp.staged(grp, part) VALUES(?, ?)", db_.stmt_cache_);
+  RETURN_IF_ERROR(Fail(s.status()));
+  return Fail(s.Bind(1, group).Bind(2, part).Run());
+}
+
+Status ImportSession::Drain(const GroupFn& fn) {
+  if (!sticky_.ok()) return sticky_;
+  {
+    // SQLite sorts with bounded memory, spilling to temporary files.
+    Stmt q(db_.db_, "SELECT grp, part FROM temp.staged ORDER BY grp, rowid");
+    RETURN_IF_ERROR(Fail(q.status()));
+    std::string group;
+    std::vector<std::string> parts;
+    bool have = false;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return Fail(row.status());
+      if (!*row) break;
+      std::string g = q.Text(0);
+      if (have && g != group) {
+        RETURN_IF_ERROR(fn(group, parts));
+        parts.clear();
+      }
+      group = std::move(g);
+      have = true;
+      parts.push_back(q.Text(1));
+    }
+    if (have) RETURN_IF_ERROR(fn(group, parts));
+  }
+  return Clear();
+}
+
+Status ImportSession::Clear() {
+  Stmt s(db_.db_, "DELETE FROM temp.staged", db_.stmt_cache_);
+  RETURN_IF_ERROR(Fail(s.status()));
+  return Fail(s.Run());
 }
 
 void ImportSession::OnSkip(Skip skip) {
@@ -546,7 +685,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   const std::string match_digest = MatchDigest(json);
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
-  {
+  if (!source_was_empty_) {
     Stmt s(db, "SELECT match_digest, body_digest, withdrawn FROM records WHERE source = ? AND key = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.Bind(1, source).Bind(2, record.key);
@@ -568,9 +707,10 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     kind = withdrawn && !old_withdrawn ? "withdrawn" : "changed";
   }
   auto touch = [&](const std::string& eco, const std::string& name) -> Status {
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) VALUES(?, ?)", db_.stmt_cache_);
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name) VALUES(?, ?, ?)",
+           db_.stmt_cache_);
     RETURN_IF_ERROR(t.status());
-    return t.Bind(1, eco).Bind(2, name).Run();
+    return t.Bind(1, summary_.import_id).Bind(2, eco).Bind(3, name).Run();
   };
   if (existed) {
     if (!kind.empty()) {
@@ -625,7 +765,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     if (kind == "added") ++summary_.added;
     else if (kind == "changed") ++summary_.changed;
     else ++summary_.withdrawn;
-    summary_.changes.push_back({kind, source, record.key, a.id});
+    RETURN_IF_ERROR(Fail(RecordChange({kind, source, record.key, a.id})));
   }
   return Status::Ok();
 }
@@ -672,12 +812,13 @@ Status ImportSession::OnEnrichment(Enrichment fact) {
   // EPSS drifts daily and changes neither matching nor severity; KEV and CVSS do.
   if (old_digest != digest && (!fact.cvss.empty() || fact.kev || existed)) {
     ++summary_.enriched;
-    summary_.changes.push_back({"enriched", source, fact.cve, fact.cve});
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
-               "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
-               "WHERE r.canonical_id = ?", db_.stmt_cache_);
+    RETURN_IF_ERROR(Fail(RecordChange({"enriched", source, fact.cve, fact.cve})));
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+               " SELECT ?, p.ecosystem, p.name"
+               " FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key"
+               " WHERE r.canonical_id = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(t.status()));
-    RETURN_IF_ERROR(Fail(t.Bind(1, fact.cve).Run()));
+    RETURN_IF_ERROR(Fail(t.Bind(1, summary_.import_id).Bind(2, fact.cve).Run()));
   }
   return Status::Ok();
 }
@@ -710,10 +851,12 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
     }
   }
   for (const auto& [key, id] : gone) {
-    Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT ecosystem, name "
-               "FROM packages WHERE source = ? AND key = ?");
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+               " SELECT ?, ecosystem, name FROM packages WHERE source = ? AND key = ?");
     if (Status st = t.status(); !st.ok()) return fail(st);
-    if (Status st = t.Bind(1, source).Bind(2, key).Run(); !st.ok()) return fail(st);
+    if (Status st = t.Bind(1, summary_.import_id).Bind(2, source).Bind(3, key).Run(); !st.ok()) {
+      return fail(st);
+    }
     for (const char* sql : {"DELETE FROM packages WHERE source = ? AND key = ?",
                             "DELETE FROM aliases WHERE source = ? AND key = ?",
                             "DELETE FROM records WHERE source = ? AND key = ?"}) {
@@ -722,7 +865,7 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
       if (Status st = d.Bind(1, source).Bind(2, key).Run(); !st.ok()) return fail(st);
     }
     ++summary_.removed;
-    summary_.changes.push_back({"removed", source, key, id});
+    if (Status st = RecordChange({"removed", source, key, id}); !st.ok()) return fail(st);
   }
   {
     // Facts the feed dropped (a CVE leaving KEV flips exploitAvailable): recorded as changes.
@@ -738,13 +881,14 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
       dropped.push_back(q.Text(0));
     }
     for (const std::string& cve : dropped) {
-      Stmt t(db, "INSERT OR IGNORE INTO temp.touched(ecosystem, name) SELECT p.ecosystem, p.name "
-                 "FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key "
-                 "WHERE r.canonical_id = ?");
+      Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+                 " SELECT ?, p.ecosystem, p.name"
+                 " FROM records r JOIN packages p ON p.source = r.source AND p.key = r.key"
+                 " WHERE r.canonical_id = ?");
       if (Status st = t.status(); !st.ok()) return fail(st);
-      if (Status st = t.Bind(1, cve).Run(); !st.ok()) return fail(st);
+      if (Status st = t.Bind(1, summary_.import_id).Bind(2, cve).Run(); !st.ok()) return fail(st);
       ++summary_.enriched;
-      summary_.changes.push_back({"unenriched", source, cve, cve});
+      if (Status st = RecordChange({"unenriched", source, cve, cve}); !st.ok()) return fail(st);
     }
   }
   {
@@ -758,40 +902,30 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
   std::string formats;
   for (const auto& f : formats_) formats += (formats.empty() ? "" : ",") + f;
   {
-    Stmt s(db, "INSERT INTO imports(source, location, status, started, finished, fingerprint, records,"
-               " added, changed, withdrawn, removed, enriched, skipped, partial_skips)"
-               " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+    Stmt s(db, "UPDATE imports SET status = ?, finished = ?, fingerprint = ?, records = ?, added = ?,"
+               " changed = ?, withdrawn = ?, removed = ?, enriched = ?, skipped = ?, partial_skips = ?"
+               " WHERE id = ?");
     if (Status st = s.status(); !st.ok()) return fail(st);
-    s.Bind(1, source).Bind(2, location_).Bind(3, summary_.status).Bind(4, summary_.started)
-        .Bind(5, summary_.finished).Bind(6, summary_.fingerprint).Bind(7, summary_.records)
-        .Bind(8, summary_.added).Bind(9, summary_.changed).Bind(10, summary_.withdrawn)
-        .Bind(11, summary_.removed).Bind(12, summary_.enriched).Bind(13, summary_.skipped)
-        .Bind(14, summary_.partial_skips);
+    s.Bind(1, summary_.status).Bind(2, summary_.finished).Bind(3, summary_.fingerprint)
+        .Bind(4, summary_.records).Bind(5, summary_.added).Bind(6, summary_.changed)
+        .Bind(7, summary_.withdrawn).Bind(8, summary_.removed).Bind(9, summary_.enriched)
+        .Bind(10, summary_.skipped).Bind(11, summary_.partial_skips).Bind(12, summary_.import_id);
     if (Status st = s.Run(); !st.ok()) return fail(st);
-    summary_.import_id = sqlite3_last_insert_rowid(db);
   }
   {
-    Stmt s(db, "INSERT INTO import_changes(import_id, kind, source, key, id) VALUES(?,?,?,?,?)");
-    if (Status st = s.status(); !st.ok()) return fail(st);
-    for (const Change& c : summary_.changes) {
-      if (Status st = s.Bind(1, summary_.import_id).Bind(2, c.kind).Bind(3, c.source).Bind(4, c.key)
-                          .Bind(5, c.id).Run();
-          !st.ok()) {
-        return fail(st);
-      }
-    }
-  }
-  {
-    Stmt s(db, "INSERT INTO import_packages(import_id, ecosystem, name)"
-               " SELECT ?, ecosystem, name FROM temp.touched");
-    if (Status st = s.status(); !st.ok()) return fail(st);
-    if (Status st = s.Bind(1, summary_.import_id).Run(); !st.ok()) return fail(st);
-    Stmt q(db, "SELECT ecosystem, name FROM temp.touched");
+    Stmt q(db, "SELECT ecosystem, name FROM import_packages WHERE import_id = ? ORDER BY 1, 2");
+    if (Status st = q.status(); !st.ok()) return fail(st);
+    q.Bind(1, summary_.import_id);
     while (true) {
       auto row = q.Step();
       if (!row.ok()) return fail(row.status());
       if (!*row) break;
-      summary_.packages.insert({q.Text(0), q.Text(1)});
+      ++summary_.packages_touched;
+      if (summary_.packages.size() < kMaxSummaryEntries) {
+        summary_.packages.insert({q.Text(0), q.Text(1)});
+      } else {
+        summary_.truncated = true;
+      }
     }
   }
   {
@@ -840,6 +974,7 @@ void ImportSession::Abort(const Status& why) {
   if (!s.status().ok()) return;
   (void)s.Bind(1, summary_.source).Bind(2, location_).Bind(3, "failed: " + why.message())
       .Bind(4, summary_.started).Bind(5, db_.NowString()).Run();
+  summary_.import_id = sqlite3_last_insert_rowid(db_.db_);
   summary_.status = "failed: " + why.message();
 }
 

@@ -58,8 +58,12 @@ struct ImportSummary {
   int64_t added = 0, changed = 0, withdrawn = 0, removed = 0, enriched = 0;
   int64_t skipped = 0;          // whole records skipped
   int64_t partial_skips = 0;    // parts of records dropped
+  // The first kMaxSummaryEntries changes and touched packages (all of them are stored and
+  // returned by ChangesSince); `truncated` says some were left out of these lists.
   std::vector<Change> changes;
   std::set<std::pair<std::string, std::string>> packages;  // (ecosystem, normalised name)
+  int64_t packages_touched = 0;
+  bool truncated = false;
   std::vector<Skip> skips;  // the first kMaxStoredSkips
 };
 
@@ -81,15 +85,24 @@ class VulnDb;
 
 // A running import of one source; a RecordSink for the parsers. Destroying it uncommitted
 // rolls back.
-class ImportSession final : public RecordSink {
+class ImportSession final : public RecordSink, public FragmentStore {
  public:
+  static constexpr size_t kMaxSummaryEntries = 10000;
   ~ImportSession() override;
   Status OnAdvisory(KeyedAdvisory record) override;
   Status OnEnrichment(Enrichment fact) override;
   void OnSkip(Skip skip) override;
+  // FragmentStore over a temporary table (on disk, bounded cache), emptied by Drain.
+  Status Put(std::string_view group, std::string_view part) override;
+  Status Drain(const GroupFn& fn) override;
+  Status Clear() override;
 
   // Feeds document bytes into the fingerprint.
   void AddToFingerprint(std::string_view name, std::string_view bytes);
+  // The same in pieces, for streamed documents: the declared size (UINT64_MAX when unknown)
+  // and then the bytes as they are read.
+  void BeginDocument(std::string_view name, uint64_t size);
+  void AddDocumentBytes(std::string_view bytes);
   void NoteFormat(std::string_view format);
 
   // Records not seen in this import are removed ("removed" in the diff), the diff and history
@@ -104,6 +117,7 @@ class ImportSession final : public RecordSink {
   friend class VulnDb;
   ImportSession(VulnDb& db, std::string source, std::string location);
   Status Fail(Status s);
+  Status RecordChange(Change c);
 
   VulnDb& db_;
   std::string location_;
@@ -111,6 +125,7 @@ class ImportSession final : public RecordSink {
   ImportSummary summary_;
   std::unique_ptr<Hasher> hasher_;
   bool open_ = true;
+  bool source_was_empty_ = false;  // no stored records for the source when the import began
   Status sticky_;  // first storage error; later calls return it
 };
 
@@ -161,6 +176,7 @@ class VulnDb {
   VulnDb() = default;
   Status Exec(const char* sql);
   Result<sqlite3_stmt*> Prepare(const char* sql);
+  Status RebuildIndexIfRulesChanged();
   std::string NowString() const;
 
   sqlite3* db_ = nullptr;

@@ -1,7 +1,7 @@
-// OSV ecosystem names as vulndb needs them: which ecosystems are known, which are distributions,
-// and how package names are normalised for the package index (PEP 503 for PyPI, lowercase for
-// Debian/Alpine/Packagist/NuGet, case kept for npm, Go, Maven, crates.io, RubyGems).
-// A local stand-in until src/versions/ecosystem.h lands on main; pure functions, thread-safe.
+// vulndb's view of OSV ecosystems. There is one ecosystem table, src/versions/ecosystem.h; these
+// functions only forward to it, so that the package index is written (ImportSession) and read
+// (VulnDb::Lookup, PackageIndex, the scan service's inverted index) with exactly the name
+// normalisation the matcher uses. Pure functions, thread-safe.
 #pragma once
 
 #include <string>
@@ -9,13 +9,13 @@
 
 namespace surveyor::vulndb {
 
-// "Debian:12" → "Debian"; "PyPI" → "PyPI".
+// "Debian:12" → "Debian"; "PyPI" → "PyPI" (as written: no trimming or case folding).
 std::string_view EcosystemBase(std::string_view ecosystem);
-// True when the base name is an OSV ecosystem we know.
+// True when versions::FindEcosystem knows the ecosystem (base matched case-insensitively).
 bool IsKnownEcosystem(std::string_view ecosystem);
 // True for Linux distributions (vendor severity wins there).
 bool IsDistroEcosystem(std::string_view ecosystem);
-// The index key for a package name in an ecosystem.
+// The index key for a package name in an ecosystem: versions::NormalizePackageName.
 std::string NormalizePackageName(std::string_view ecosystem, std::string_view name);
 
 }  // namespace surveyor::vulndb

@@ -3,6 +3,8 @@
 // importer needs the whole feed in memory. Parsers are pure: no logging, no disk, no network.
 #pragma once
 
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -46,6 +48,41 @@ class RecordSink {
   virtual Status OnAdvisory(KeyedAdvisory record) = 0;
   virtual Status OnEnrichment(Enrichment fact) = 0;
   virtual void OnSkip(Skip skip) = 0;
+};
+
+// Where a streaming parser parks parts of records that are complete only at the end of the
+// document (the Debian tracker lists one CVE once per source package). Groups come back in
+// byte order of their names, each with its parts in the order they were put; Drain empties the
+// store. Implementations: MemoryFragmentStore (whole documents, tests), ImportSession (a
+// temporary on-disk table, so that a 1 GB feed is not held in memory).
+class FragmentStore {
+ public:
+  virtual ~FragmentStore() = default;
+  virtual Status Put(std::string_view group, std::string_view part) = 0;
+  using GroupFn = std::function<Status(std::string_view group, std::vector<std::string>& parts)>;
+  virtual Status Drain(const GroupFn& fn) = 0;
+  virtual Status Clear() = 0;
+};
+
+class MemoryFragmentStore final : public FragmentStore {
+ public:
+  Status Put(std::string_view group, std::string_view part) override {
+    groups_[std::string(group)].emplace_back(part);
+    return Status::Ok();
+  }
+  Status Drain(const GroupFn& fn) override {
+    std::map<std::string, std::vector<std::string>> groups;
+    groups.swap(groups_);
+    for (auto& [group, parts] : groups) RETURN_IF_ERROR(fn(group, parts));
+    return Status::Ok();
+  }
+  Status Clear() override {
+    groups_.clear();
+    return Status::Ok();
+  }
+
+ private:
+  std::map<std::string, std::vector<std::string>> groups_;
 };
 
 // The feed formats; SniffFormat picks one from a file name and its first bytes.

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "vulndb/cvss/cvss.h"
+#include "versions/ecosystem.h"
 #include "vulndb/ecosystems.h"
 
 namespace surveyor::vulndb {
@@ -134,16 +135,23 @@ Status NormalizeAdvisory(Advisory& a, std::string_view cvss_source, std::vector<
         issues.push_back({a.id, reason});
         continue;
       }
-    } else if (!IsKnownEcosystem(af.package.ecosystem)) {
-      const std::string reason = "unknown ecosystem \"" + af.package.ecosystem + "\"";
-      if (first_reason.empty()) first_reason = reason;
-      issues.push_back({a.id, reason});
-      continue;
-    } else if (af.package.name.empty()) {
-      const std::string reason = "affected package without a name";
-      if (first_reason.empty()) first_reason = reason;
-      issues.push_back({a.id, reason});
-      continue;
+    } else {
+      // One spelling per ecosystem in the index ("pypi" and "PyPI" are the same key).
+      Result<std::string> canonical = versions::CanonicalEcosystem(af.package.ecosystem);
+      std::string reason;
+      if (!IsKnownEcosystem(af.package.ecosystem)) {
+        reason = "unknown ecosystem \"" + af.package.ecosystem + "\"";
+      } else if (!canonical.ok()) {
+        reason = canonical.status().message();
+      } else if (af.package.name.empty()) {
+        reason = "affected package without a name";
+      }
+      if (!reason.empty()) {
+        if (first_reason.empty()) first_reason = reason;
+        issues.push_back({a.id, reason});
+        continue;
+      }
+      if (*canonical != af.package.ecosystem) af.package.ecosystem = std::move(*canonical);
     }
     std::vector<Range> ranges;
     bool dropped_range = false;

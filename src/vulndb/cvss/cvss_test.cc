@@ -49,11 +49,12 @@ TEST(CvssTest, VersionsAndParts) {
 }
 
 TEST(CvssTest, Rejects) {
-  const char* bad[] = {"", "CVSS:3.1/", "CVSS:3.1/AV:N", "CVSS:9.9/AV:N", "AV:N/AC:L",
-                       "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
-                       "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/A:H",
-                       std::string(600, 'A').c_str()};
-  for (const char* v : bad) EXPECT_FALSE(ParseCvss(v).ok()) << v;
+  // std::string, not const char*: a pointer into a temporary would dangle (ASan caught it).
+  const std::string bad[] = {"", "CVSS:3.1/", "CVSS:3.1/AV:N", "CVSS:9.9/AV:N", "AV:N/AC:L",
+                             "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N",
+                             "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H/A:H",
+                             std::string(600, 'A')};
+  for (const std::string& v : bad) EXPECT_FALSE(ParseCvss(v).ok()) << v;
 }
 
 // Upstream fixtures (claircore toolkit/types/cvss/testdata): "<vector> <score> [# comment]" and

@@ -18,58 +18,98 @@ bool ParseProbability(std::string_view s, double& out) {
 
 }  // namespace
 
-Status ParseEpss(std::string_view text, std::string_view name, RecordSink& sink) {
-  std::string date;
-  bool header_seen = false;
-  size_t pos = 0;
-  size_t line_no = 0;
-  while (pos < text.size()) {
-    size_t end = text.find('\n', pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view line = text.substr(pos, end - pos);
-    pos = end + 1;
-    ++line_no;
-    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    if (line.empty()) continue;
-    if (line[0] == '#') {
-      if (const size_t at = line.find("score_date:"); at != std::string_view::npos) {
-        std::string_view d = line.substr(at + 11);
-        d = d.substr(0, d.find(','));
-        date = std::string(d.substr(0, 10));
-      }
-      continue;
+Status EpssStream::Line(std::string_view line) {
+  ++line_no_;
+  if (failed_) return Status::Ok();
+  if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (line.empty()) return Status::Ok();
+  if (line[0] == '#') {
+    if (const size_t at = line.find("score_date:"); at != std::string_view::npos) {
+      std::string_view d = line.substr(at + 11);
+      d = d.substr(0, d.find(','));
+      date_ = std::string(d.substr(0, 10));
     }
-    if (!header_seen) {
-      if (line != "cve,epss,percentile") {
-        sink.OnSkip({std::string(name), "EPSS header is not \"cve,epss,percentile\"", false});
-        return Status::Ok();
-      }
-      header_seen = true;
-      continue;
-    }
-    const size_t c1 = line.find(',');
-    const size_t c2 = c1 == std::string_view::npos ? c1 : line.find(',', c1 + 1);
-    if (c2 == std::string_view::npos) {
-      sink.OnSkip({std::string(name) + ":" + std::to_string(line_no), "malformed EPSS row", false});
-      continue;
-    }
-    const std::string cve(line.substr(0, c1));
-    Enrichment e;
-    double score = 0, percentile = 0;
-    if (!IsCveId(cve) || !ParseProbability(line.substr(c1 + 1, c2 - c1 - 1), score) ||
-        !ParseProbability(line.substr(c2 + 1), percentile)) {
-      sink.OnSkip({cve.empty() ? std::string(name) + ":" + std::to_string(line_no) : cve.substr(0, 40),
-                   "malformed EPSS row", false});
-      continue;
-    }
-    e.cve = cve;
-    e.epss_score = score;
-    e.epss_percentile = percentile;
-    e.epss_date = date;
-    RETURN_IF_ERROR(sink.OnEnrichment(std::move(e)));
+    return Status::Ok();
   }
-  if (!header_seen) sink.OnSkip({std::string(name), "EPSS document without a header", false});
+  if (!header_seen_) {
+    if (line != "cve,epss,percentile") {
+      sink_.OnSkip({name_, "EPSS header is not \"cve,epss,percentile\"", false});
+      failed_ = true;
+      return Status::Ok();
+    }
+    header_seen_ = true;
+    return Status::Ok();
+  }
+  const size_t c1 = line.find(',');
+  const size_t c2 = c1 == std::string_view::npos ? c1 : line.find(',', c1 + 1);
+  if (c2 == std::string_view::npos) {
+    sink_.OnSkip({name_ + ":" + std::to_string(line_no_), "malformed EPSS row", false});
+    return Status::Ok();
+  }
+  const std::string cve(line.substr(0, c1));
+  double score = 0, percentile = 0;
+  if (!IsCveId(cve) || !ParseProbability(line.substr(c1 + 1, c2 - c1 - 1), score) ||
+      !ParseProbability(line.substr(c2 + 1), percentile)) {
+    sink_.OnSkip({cve.empty() ? name_ + ":" + std::to_string(line_no_) : cve.substr(0, 40),
+                  "malformed EPSS row", false});
+    return Status::Ok();
+  }
+  Enrichment e;
+  e.cve = cve;
+  e.epss_score = score;
+  e.epss_percentile = percentile;
+  e.epss_date = date_;
+  return sink_.OnEnrichment(std::move(e));
+}
+
+Status EpssStream::Feed(std::string_view chunk) {
+  while (!chunk.empty()) {
+    const size_t nl = chunk.find('\n');
+    const std::string_view piece = chunk.substr(0, nl);
+    if (!overlong_) {
+      if (partial_.size() + piece.size() > kMaxLine) {
+        overlong_ = true;
+        partial_.clear();
+      } else if (nl != std::string_view::npos && partial_.empty()) {
+        // The common case: a whole line inside the chunk, no copy.
+        RETURN_IF_ERROR(Line(piece));
+        chunk.remove_prefix(nl + 1);
+        continue;
+      } else {
+        partial_.append(piece);
+      }
+    }
+    if (nl == std::string_view::npos) break;
+    if (overlong_) {
+      ++line_no_;
+      sink_.OnSkip({name_ + ":" + std::to_string(line_no_), "EPSS line longer than 4096 bytes", false});
+      overlong_ = false;
+    } else {
+      RETURN_IF_ERROR(Line(partial_));
+    }
+    partial_.clear();
+    chunk.remove_prefix(nl + 1);
+  }
   return Status::Ok();
+}
+
+Status EpssStream::Finish() {
+  if (overlong_) {
+    ++line_no_;
+    sink_.OnSkip({name_ + ":" + std::to_string(line_no_), "EPSS line longer than 4096 bytes", false});
+    overlong_ = false;
+  } else if (!partial_.empty()) {
+    RETURN_IF_ERROR(Line(partial_));
+  }
+  partial_.clear();
+  if (!header_seen_ && !failed_) sink_.OnSkip({name_, "EPSS document without a header", false});
+  return Status::Ok();
+}
+
+Status ParseEpss(std::string_view text, std::string_view name, RecordSink& sink) {
+  EpssStream stream(std::string(name), sink);
+  RETURN_IF_ERROR(stream.Feed(text));
+  return stream.Finish();
 }
 
 }  // namespace surveyor::vulndb

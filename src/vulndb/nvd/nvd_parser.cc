@@ -48,6 +48,13 @@ Status EmitNvdCve(const Json& cve, std::string_view name, RecordSink& sink) {
 }
 
 Status ParseNvd(std::string_view text, std::string_view name, RecordSink& sink) {
+  std::optional<NvdPaging> paging;
+  return ParseNvdPage(text, name, sink, paging);
+}
+
+Status ParseNvdPage(std::string_view text, std::string_view name, RecordSink& sink,
+                    std::optional<NvdPaging>& paging) {
+  paging.reset();
   auto parsed = ParseJson(text, 64);
   if (!parsed.ok()) {
     sink.OnSkip({std::string(name), parsed.status().message(), false});
@@ -55,6 +62,10 @@ Status ParseNvd(std::string_view text, std::string_view name, RecordSink& sink) 
   }
   const Json& doc = *parsed;
   if (const Json* vulns = GetArray(doc, "vulnerabilities")) {
+    const auto start = GetInt(doc, "startIndex");
+    const auto per_page = GetInt(doc, "resultsPerPage");
+    const auto total = GetInt(doc, "totalResults");
+    if (start && per_page && total) paging = NvdPaging{*start, *per_page, *total};
     for (const Json& v : *vulns) {
       const Json* cve = GetObject(v, "cve");
       if (cve == nullptr) {
