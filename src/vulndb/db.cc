@@ -32,6 +32,8 @@ CREATE TABLE IF NOT EXISTS records(
   match_digest TEXT NOT NULL, body_digest TEXT NOT NULL, body TEXT NOT NULL,
   UNIQUE(source, key));
 CREATE INDEX IF NOT EXISTS records_canonical ON records(canonical_id);
+-- RecordsFor() looks a record up by its own id as well (matching does it per advisory).
+CREATE INDEX IF NOT EXISTS records_id ON records(id);
 CREATE TABLE IF NOT EXISTS aliases(
   alias TEXT NOT NULL, source TEXT NOT NULL, key TEXT NOT NULL,
   PRIMARY KEY(alias, source, key)) WITHOUT ROWID;
