@@ -41,8 +41,11 @@ Result<std::vector<Segment>> LoadSegments(std::string_view elf) {
   }
   std::vector<Segment> out;
   for (uint64_t i = 0; i < phnum && i < 256; ++i) {
-    uint64_t at = phoff + i * phentsize;
-    if (phentsize < (is64 ? 56u : 32u) || at + phentsize > elf.size()) break;
+    if (phentsize < (is64 ? 56u : 32u) || phentsize > elf.size()) break;
+    // Overflow-safe: phoff and phentsize come from the file and may be anything.
+    if (phoff > elf.size() || i > (elf.size() - phoff) / phentsize) break;
+    const uint64_t at = phoff + i * phentsize;
+    if (phentsize > elf.size() - at) break;
     uint32_t type = static_cast<uint32_t>(ReadUint(elf, at, 4, be));
     if (type != 1) continue;  // PT_LOAD
     Segment s;
@@ -64,8 +67,9 @@ bool MapAddr(const std::vector<Segment>& segs, uint64_t addr, uint64_t len, size
              uint64_t& off) {
   for (const auto& s : segs) {
     if (addr >= s.vaddr && addr - s.vaddr < s.filesz && len <= s.filesz - (addr - s.vaddr)) {
+      if (s.offset > file_size || addr - s.vaddr > file_size - s.offset) return false;
       off = s.offset + (addr - s.vaddr);
-      return off + len <= file_size;
+      return len <= file_size - off;
     }
   }
   return false;
