@@ -10,6 +10,7 @@
 #include "analyze/builtin.h"
 #include "analyze/image_analysis.h"
 #include "cli/commands.h"
+#include "cli/remote_flags.h"
 #include "common/fs.h"
 #include "image/image.h"
 #include "report/sbom.h"
@@ -23,21 +24,10 @@ struct SbomFlags {
   std::string output;
   std::string platform = "linux/amd64";
   // docker:// inputs
-  image::RemoteOptions remote;
-  bool password_stdin = false;
+  RemoteFlags remote;
   std::string cache_dir;
   bool quiet = false;
 };
-
-// --password-stdin: the first line of standard input (as `docker login --password-stdin`).
-bool ReadRemotePassword(image::RemoteOptions& remote, bool from_stdin) {
-  if (!from_stdin) return true;
-  std::string line;
-  if (!std::getline(std::cin, line)) return false;
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  remote.password = line;
-  return true;
-}
 
 int RunSbom(SbomFlags& flags) {
   report::SbomFormat format;
@@ -47,15 +37,11 @@ int RunSbom(SbomFlags& flags) {
   }
   image::OpenOptions open;
   open.platform = flags.platform;
-  if (!ReadRemotePassword(flags.remote, flags.password_stdin)) {
-    std::cerr << "sbom: --password-stdin: nothing on standard input\n";
+  if (auto problem = PrepareRemoteCredentials(flags.remote)) {
+    std::cerr << "sbom: " << *problem << "\n";
     return 2;
   }
-  if (!flags.remote.password.empty() && flags.remote.username.empty()) {
-    std::cerr << "sbom: --password needs --username\n";
-    return 2;
-  }
-  open.remote = flags.remote;
+  open.remote = flags.remote.remote;
   auto images = image::OpenImage(flags.image, open);
   if (!images.ok()) {
     std::cerr << "sbom: " << flags.image << ": " << images.status().ToString() << "\n";
@@ -114,13 +100,7 @@ void RegisterSbomCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--cache-dir", flags->cache_dir,
                   "per-layer result cache directory (default: $SURVEYOR_CACHE_DIR, none if unset)");
   cmd->add_flag("--quiet,-q", flags->quiet, "do not print per-file warnings");
-  cmd->add_option("--username", flags->remote.username, "docker:// registry user name (ECR and Surveyor: AWS)");
-  cmd->add_option("--password", flags->remote.password, "docker:// registry password or token");
-  cmd->add_flag("--password-stdin", flags->password_stdin, "read the registry password from standard input");
-  cmd->add_option("--authfile", flags->remote.auth_file,
-                  "credentials file (default: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, "
-                  "~/.docker/config.json)");
-  cmd->add_flag("--insecure", flags->remote.insecure, "talk plain HTTP to a docker:// registry");
+  AddRemoteFlags(*cmd, flags->remote);
   cmd->callback([flags, &ctx] { ctx.exit_code = RunSbom(*flags); });
 }
 

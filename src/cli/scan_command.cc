@@ -14,6 +14,7 @@
 #include "analyze/builtin.h"
 #include "analyze/image_analysis.h"
 #include "cli/commands.h"
+#include "cli/remote_flags.h"
 #include "common/fs.h"
 #include "common/json.h"
 #include "image/image.h"
@@ -35,8 +36,7 @@ struct ScanFlags {
   std::string output;
   std::string platform = "linux/amd64";
   // docker:// inputs
-  image::RemoteOptions remote;
-  bool password_stdin = false;
+  RemoteFlags remote;
   bool os_only = false;
   bool skip_dev = false;
 };
@@ -108,16 +108,6 @@ Result<std::string> CombineReports(const std::vector<std::string>& docs, report:
   return DumpJson(merged, 2) + "\n";
 }
 
-// --password-stdin: the first line of standard input (as `docker login --password-stdin`).
-bool ReadRemotePassword(image::RemoteOptions& remote, bool from_stdin) {
-  if (!from_stdin) return true;
-  std::string line;
-  if (!std::getline(std::cin, line)) return false;
-  while (!line.empty() && (line.back() == '\r' || line.back() == '\n')) line.pop_back();
-  remote.password = line;
-  return true;
-}
-
 int RunScan(ScanFlags& flags) {
   report::ScanFormat format;
   if (!report::ParseScanFormat(flags.format, format)) {
@@ -155,15 +145,11 @@ int RunScan(ScanFlags& flags) {
   Progress("opening " + flags.image);
   image::OpenOptions open;
   open.platform = flags.platform;
-  if (!ReadRemotePassword(flags.remote, flags.password_stdin)) {
-    std::cerr << "surveyor scan: --password-stdin: nothing on standard input\n";
+  if (auto problem = PrepareRemoteCredentials(flags.remote)) {
+    std::cerr << "surveyor scan: " << *problem << "\n";
     return 2;
   }
-  if (!flags.remote.password.empty() && flags.remote.username.empty()) {
-    std::cerr << "surveyor scan: --password needs --username\n";
-    return 2;
-  }
-  open.remote = flags.remote;
+  open.remote = flags.remote.remote;
   auto images = image::OpenImage(flags.image, open);
   if (!images.ok()) {
     ProgressDone();
@@ -241,13 +227,7 @@ void RegisterScanCommand(CLI::App& app, CommandContext& ctx) {
   cmd->add_option("--platform", flags->platform, "os/arch of a multi-arch image, or all");
   cmd->add_flag("--os-only", flags->os_only, "OS packages only (BASIC scanning)");
   cmd->add_flag("--skip-dev", flags->skip_dev, "ignore development-only dependencies");
-  cmd->add_option("--username", flags->remote.username, "docker:// registry user name (ECR and Surveyor: AWS)");
-  cmd->add_option("--password", flags->remote.password, "docker:// registry password or token");
-  cmd->add_flag("--password-stdin", flags->password_stdin, "read the registry password from standard input");
-  cmd->add_option("--authfile", flags->remote.auth_file,
-                  "credentials file (default: $REGISTRY_AUTH_FILE, $XDG_RUNTIME_DIR/containers/auth.json, "
-                  "~/.docker/config.json)");
-  cmd->add_flag("--insecure", flags->remote.insecure, "talk plain HTTP to a docker:// registry");
+  AddRemoteFlags(*cmd, flags->remote);
   cmd->callback([flags, &ctx] { ctx.exit_code = RunScan(*flags); });
 }
 
