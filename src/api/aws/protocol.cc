@@ -140,4 +140,29 @@ Result<size_t> ParseOffsetToken(std::string_view token, std::string_view error_t
 
 double EpochSeconds(int64_t millis) { return static_cast<double>(millis) / 1000.0; }
 
+Status Validation(const std::string& field, const std::string& value, const std::string& what) {
+  return InvalidArgument("1 validation error detected: Value '" + value + "' at '" + field +
+                             "' failed to satisfy constraint: " + what,
+                         "ValidationException");
+}
+
+Result<std::optional<std::string>> OptString(const Json& in, const char* field, size_t min,
+                                             size_t max) {
+  if (!in.contains(field) || in[field].is_null()) return std::optional<std::string>();
+  if (!in[field].is_string()) return Validation(field, DumpJson(in[field]), "Member must be a string");
+  std::string v = in[field].get<std::string>();
+  if (v.size() < min || v.size() > max) {
+    return Validation(field, v.size() > 64 ? v.substr(0, 64) + "..." : v,
+                      "Member must have length between " + std::to_string(min) + " and " +
+                          std::to_string(max));
+  }
+  return std::optional<std::string>(std::move(v));
+}
+
+Result<std::string> ReqString(const Json& in, const char* field, size_t min, size_t max) {
+  ASSIGN_OR_RETURN(auto v, OptString(in, field, min, max));
+  if (!v) return Validation(field, "null", "Member must not be null");
+  return std::move(*v);
+}
+
 }  // namespace surveyor::api::aws

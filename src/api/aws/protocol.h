@@ -4,6 +4,7 @@
 // ARNs). Pure helpers; AwsContext is an immutable value.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -66,5 +67,14 @@ Result<size_t> ParseOffsetToken(std::string_view token, std::string_view error_t
 
 // Epoch seconds with millisecond fraction, as AWS sends timestamps.
 double EpochSeconds(int64_t millis);
+
+// The model's validation errors, shared by ECR and Inspector2: a ValidationException in AWS's
+// words, "1 validation error detected: Value 'V' at 'FIELD' failed to satisfy constraint: ...".
+Status Validation(const std::string& field, const std::string& value, const std::string& what);
+// An optional string member with the model's length bounds; absent and null give nothing.
+Result<std::optional<std::string>> OptString(const Json& in, const char* field, size_t min,
+                                             size_t max);
+// The same member, required.
+Result<std::string> ReqString(const Json& in, const char* field, size_t min, size_t max);
 
 }  // namespace surveyor::api::aws

@@ -28,39 +28,16 @@ struct EcrService::Call {
 
 namespace {
 
-constexpr char kValidation[] = "ValidationException";
-constexpr char kInvalidParameter[] = "InvalidParameterException";
+using aws::OptString;
+using aws::ReqString;
+using aws::Validation;
 
-Status Validation(const std::string& field, const std::string& value, const std::string& what) {
-  return InvalidArgument("1 validation error detected: Value '" + value + "' at '" + field +
-                             "' failed to satisfy constraint: " + what,
-                         kValidation);
-}
+constexpr char kInvalidParameter[] = "InvalidParameterException";
 
 Status InvalidParam(const std::string& field, const std::string& what) {
   return InvalidArgument("Invalid parameter at '" + field + "' failed to satisfy constraint: '" +
                              what + "'",
                          kInvalidParameter);
-}
-
-// Optional string member with model bounds; type errors name the field.
-Result<std::optional<std::string>> OptString(const Json& in, const char* field, size_t min,
-                                             size_t max) {
-  if (!in.contains(field) || in[field].is_null()) return std::optional<std::string>();
-  if (!in[field].is_string()) return Validation(field, DumpJson(in[field]), "Member must be a string");
-  std::string v = in[field].get<std::string>();
-  if (v.size() < min || v.size() > max) {
-    return Validation(field, v.size() > 64 ? v.substr(0, 64) + "..." : v,
-                      "Member must have length between " + std::to_string(min) + " and " +
-                          std::to_string(max));
-  }
-  return std::optional<std::string>(std::move(v));
-}
-
-Result<std::string> ReqString(const Json& in, const char* field, size_t min, size_t max) {
-  ASSIGN_OR_RETURN(auto v, OptString(in, field, min, max));
-  if (!v) return Validation(field, "null", "Member must not be null");
-  return std::move(*v);
 }
 
 Result<std::optional<int64_t>> OptInt(const Json& in, const char* field, int64_t min, int64_t max) {
