@@ -8,8 +8,9 @@
 // variant of image i % 3 that keeps each package with probability 0.9 (seeded by i), so
 // inventories differ while every package and version is a real one.
 // Advisories: golang-vulndb, nodejs-security-wg and rustsec-osv from ../shared/data/advisories.
-// The change: golang-vulndb re-imported with M of its records edited (details and modified
-// date), which the import diff reports as M changed advisories.
+// The change: golang-vulndb re-imported with M of its records re-scored (a CVSS v3.1 vector
+// added: severity and score change) and their text revised, which the import diff reports as M
+// changed advisories.
 // Re-evaluation runs the scan service's own path: CheckForAdvisoryChanges (diff → package index
 // → rematch jobs) and Drain on W worker threads (default 2).
 //   reeval_bench [IMAGES] [CHANGES] [WORKERS]
@@ -230,8 +231,12 @@ int main(int argc, char** argv) {
     std::string text = buf.str();
     if (edit.count(i)) {
       auto j = Must(ParseJson(text), "advisory json");
+      // A re-scored advisory (a CVSS vector where there was none or another one: its findings'
+      // severity and score change) whose text is revised too.
       j["modified"] = "2026-12-01T00:00:00Z";
       j["details"] = j.value("details", std::string()) + " (Revised in the benchmark.)";
+      j["severity"] = Json::array(
+          {{{"type", "CVSS_V3"}, {"score", "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"}}});
       text = DumpJson(j);
     }
     std::ofstream(changed_feed + "/osv/" + files[i].filename().string()) << text;
@@ -244,7 +249,7 @@ int main(int argc, char** argv) {
     req.location = changed_feed;
     req.source = "golang-vulndb";
     auto r = Must(vulndb::RunImport(*vdb, req), "import");
-    std::printf("changing import (golang-vulndb, %zu records edited) %.2f s\n", edit.size(), Now() - ti);
+    std::printf("changing import (golang-vulndb, %zu records edited): %lld changed, %lld packages touched, %.2f s\n", edit.size(), static_cast<long long>(r.summary.changed), static_cast<long long>(r.summary.packages_touched), Now() - ti);
   }
   t0 = Now();
   const double cpu0 = CpuSeconds();
@@ -255,8 +260,9 @@ int main(int argc, char** argv) {
   const double reeval_cpu = CpuSeconds() - cpu0;
   const int64_t updated = Count(*db, "SELECT count(*) FROM findings WHERE updated >= " +
                                          std::to_string(before_ms));
-  const int64_t revised = Count(*db, "SELECT count(*) FROM findings WHERE status != 'CLOSED' AND "
-                                     "json_extract(finding, '$.description') LIKE "
+  const int64_t revised = Count(*db, "SELECT count(*) FROM findings JOIN finding_texts ON "
+                                     "finding_texts.key = findings.text_key WHERE status != "
+                                     "'CLOSED' AND finding_texts.body LIKE "
                                      "'%(Revised in the benchmark.)%'");
   std::printf("re-evaluation after the import: %zu images queued in %.3f s, all re-matched in "
               "%.3f s; %lld findings updated (%lld carry the edited text)\n",

@@ -21,6 +21,7 @@
 #include "common/fs.h"
 #include "common/http_client.h"
 #include "common/json.h"
+#include "findings/row.h"
 #include "findings/store.h"
 #include "registry/registry.h"
 #include "scan/service.h"
@@ -398,10 +399,10 @@ int RunList(const FindingsFlags& f) {
   store::Database& db = *storage->db;
   auto lock = db.Lock();
   auto stmt = db.Prepare(
-      "SELECT finding, repository, vulnerability_id, severity, status, package_name, "
-      "fix_available FROM findings WHERE (?1 = '' OR repository = ?1) AND (?2 = '' OR "
-      "severity = ?2) AND (?3 = '' OR status = ?3) ORDER BY severity_rank DESC, repository, "
-      "vulnerability_id, id");
+      std::string("SELECT ") + findings::kFindingColumns + ", repository, vulnerability_id, "
+      "severity, status, package_name, fix_available FROM " + findings::kFindingFrom +
+      " WHERE (?1 = '' OR repository = ?1) AND (?2 = '' OR severity = ?2) AND (?3 = '' OR "
+      "status = ?3) ORDER BY severity_rank DESC, repository, vulnerability_id, findings.id");
   if (!stmt.ok()) {
     std::cerr << "surveyor findings: " << stmt.status().message() << "\n";
     return 2;
@@ -412,13 +413,18 @@ int RunList(const FindingsFlags& f) {
     auto row = stmt->Step();
     if (!row.ok() || !*row) break;
     if (f.json) {
-      auto j = ParseJson(stmt->ColumnText(0));
-      if (j.ok()) all.push_back(std::move(*j));
+      auto j = findings::ReadFinding(*stmt);
+      if (!j.ok()) {
+        std::cerr << "surveyor findings: " << j.status().message() << "\n";
+        return 2;
+      }
+      all.push_back(std::move(*j));
     } else {
-      std::printf("%-28s %-20s %-10s %-8s %-28s fix:%s\n", stmt->ColumnText(1).c_str(),
-                  stmt->ColumnText(2).c_str(), stmt->ColumnText(3).c_str(),
-                  stmt->ColumnText(4).c_str(), stmt->ColumnText(5).c_str(),
-                  stmt->ColumnText(6).c_str());
+      constexpr int c = findings::kFindingColumnCount;
+      std::printf("%-28s %-20s %-10s %-8s %-28s fix:%s\n", stmt->ColumnText(c).c_str(),
+                  stmt->ColumnText(c + 1).c_str(), stmt->ColumnText(c + 2).c_str(),
+                  stmt->ColumnText(c + 3).c_str(), stmt->ColumnText(c + 4).c_str(),
+                  stmt->ColumnText(c + 5).c_str());
     }
   }
   if (f.json) std::cout << DumpJson(Json{{"findings", all}}, 2) << "\n";

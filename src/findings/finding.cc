@@ -2,11 +2,7 @@
 
 #include <algorithm>
 
-
 namespace surveyor::findings {
-namespace {
-
-}  // namespace
 
 std::string_view PackageManagerName(analyze::PackageType t) {
   switch (t) {
@@ -89,19 +85,99 @@ std::string FindingArn(const ImageContext& image, std::string_view key) {
          ComputeDigest(seed).hex().substr(0, 32);
 }
 
-FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory) {
-  const vulndb::Advisory& a = m.advisory->advisory;
-  FindingFacts f;
-  f.key = m.vulnerability_id + "|" + m.ecosystem + "|" + m.package_key;
-  f.vulnerability_id = m.vulnerability_id;
-  f.title = match::FindingTitle(m);
-  f.severity = std::string(vulndb::SeverityName(m.score.severity));
-  if (m.score.inspector_score) f.inspector_score = *m.score.inspector_score;
-  f.fix_available = std::string(versions::FixAvailableName(m.fix_available));
-  f.exploit_available = a.kev ? "YES" : "NO";
-  if (a.epss_score) f.epss = *a.epss_score;
-  f.package_name = m.package_key;
+namespace {
 
+std::shared_ptr<const SharedText> BuildText(const match::Match& m) {
+  const vulndb::Advisory& a = m.advisory->advisory;
+  Json cvss = Json::array();
+  for (const auto& c : a.cvss) {
+    cvss.push_back({{"baseScore", c.base_score}, {"scoringVector", c.vector},
+                    {"version", c.version}, {"source", c.source}});
+  }
+  Json references = Json::array();
+  for (const auto& r : a.references) {
+    if (references.size() < 20) references.push_back(r.url);
+  }
+  Json details = {{"cvss", cvss}, {"referenceUrls", references}};
+  if (!a.references.empty()) details["sourceUrl"] = a.references.front().url;
+  if (auto t = ParseRfc3339(a.published); t.ok()) details["vendorCreatedAt"] = ToEpochSeconds(*t);
+  if (auto t = ParseRfc3339(a.modified); t.ok()) details["vendorUpdatedAt"] = ToEpochSeconds(*t);
+  std::string description = !a.details.empty() ? a.details : a.summary;
+  if (description.empty()) description = "No description provided by " + VulnerabilitySource(m) + ".";
+  if (description.size() > 1024) description = description.substr(0, 1021) + "...";
+  auto text = std::make_shared<SharedText>();
+  text->json = {{"description", description}, {"packageVulnerabilityDetails", details}};
+  if (!a.references.empty()) {
+    text->json["remediation"] = {{"recommendation", {{"Url", a.references.front().url}}}};
+  }
+  if (m.score.inspector_score) {
+    Json adjusted = {{"scoreSource", m.score.basis}, {"version", ""},
+                     {"score", *m.score.inspector_score}, {"scoringVector", m.score.vector},
+                     {"adjustments", Json::array()}};
+    for (const auto& c : a.cvss) {
+      if (c.vector == m.score.vector) {
+        adjusted["version"] = c.version;
+        adjusted["cvssSource"] = c.source;
+      }
+    }
+    text->json["inspectorScoreDetails"] = {{"adjustedCvss", adjusted}};
+  }
+  text->body = DumpJson(text->json);
+  text->key = m.vulnerability_id + "|" + VulnerabilitySource(m);
+  return text;
+}
+
+}  // namespace
+
+std::shared_ptr<const SharedText> TextCache::Get(const match::Match& m) {
+  Key key{m.advisory.get(), m.vulnerability_id, VulnerabilitySource(m)};
+  auto it = entries_.find(key);
+  if (it != entries_.end()) return it->second.text;
+  auto text = BuildText(m);
+  entries_.emplace(std::move(key), Entry{m.advisory, text});
+  return text;
+}
+
+namespace {
+
+std::vector<std::string> Related(const match::Match& m) {
+  const vulndb::Advisory& a = m.advisory->advisory;
+  std::vector<std::string> related;
+  for (const auto& alias : a.aliases) {
+    if (alias != m.vulnerability_id) related.push_back(alias);
+  }
+  if (a.id != m.vulnerability_id) related.push_back(a.id);
+  return related;
+}
+
+// Everything DetailJson reads, hashed: equal fingerprints mean equal details.
+std::string DetailFingerprint(const match::Match& m, const analyze::Inventory& inventory) {
+  Hasher h;
+  auto put = [&](std::string_view s) {
+    h.Update(s);
+    h.Update(std::string_view("\x1f", 1));
+  };
+  put(m.vulnerability_id);
+  put(VulnerabilitySource(m));
+  put(m.package_key);
+  put(match::FixedInVersion(m));
+  put(m.advisory->advisory.vendor_severity);
+  for (const auto& r : Related(m)) put(r);
+  put("packages");
+  for (size_t i : m.packages) {
+    const analyze::Package& p = inventory.packages[i];
+    put(analyze::RowFor(p.type).type_name);
+    put(p.name);
+    put(p.version);
+    put(p.arch);
+    put(p.path);
+    put(p.layer_digest);
+  }
+  return h.Finish().hex();
+}
+
+Json DetailJson(const match::Match& m, const analyze::Inventory& inventory) {
+  const vulndb::Advisory& a = m.advisory->advisory;
   const std::string fixed = match::FixedInVersion(m);
   Json packages = Json::array();
   for (size_t i : m.packages) {
@@ -127,66 +203,53 @@ FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory
                               ? "Upgrade " + p.name + " to " + fixed
                               : "Upgrade " + p.name + " to " + fixed + " or later";
     }
-    if (f.package_manager.empty()) f.package_manager = std::string(PackageManagerName(p.type));
     packages.push_back(std::move(vp));
   }
-  Json cvss = Json::array();
-  for (const auto& c : a.cvss) {
-    cvss.push_back({{"baseScore", c.base_score}, {"scoringVector", c.vector},
-                    {"version", c.version}, {"source", c.source}});
-  }
-  Json references = Json::array();
-  for (const auto& r : a.references) {
-    if (references.size() < 20) references.push_back(r.url);
-  }
-  Json related = Json::array();
-  for (const auto& alias : a.aliases) {
-    if (alias != m.vulnerability_id) related.push_back(alias);
-  }
-  if (a.id != m.vulnerability_id) related.push_back(a.id);
+  // What filters read stays in the finding's own part (source, vendor severity, related ids).
   Json details = {{"vulnerabilityId", m.vulnerability_id},
                   {"source", VulnerabilitySource(m)},
                   {"vulnerablePackages", packages},
-                  {"cvss", cvss},
-                  {"referenceUrls", references},
-                  {"relatedVulnerabilities", related}};
+                  {"relatedVulnerabilities", Related(m)}};
   if (!a.vendor_severity.empty()) details["vendorSeverity"] = a.vendor_severity;
-  if (!a.references.empty()) details["sourceUrl"] = a.references.front().url;
-  if (auto t = ParseRfc3339(a.published); t.ok()) details["vendorCreatedAt"] = ToEpochSeconds(*t);
-  if (auto t = ParseRfc3339(a.modified); t.ok()) details["vendorUpdatedAt"] = ToEpochSeconds(*t);
-
-  std::string description = !a.details.empty() ? a.details : a.summary;
-  if (description.empty()) description = "No description provided by " + VulnerabilitySource(m) + ".";
-  if (description.size() > 1024) description = description.substr(0, 1021) + "...";
   const std::string recommendation =
       fixed.empty() ? "No fixed version is available yet."
                     : "Upgrade " + m.package_key + " to " + fixed + " or later.";
-  f.detail = {{"description", description},
-              {"remediation", {{"recommendation", {{"text", recommendation}}}}},
-              {"packageVulnerabilityDetails", details}};
-  if (!details["sourceUrl"].is_null()) {
-    f.detail["remediation"]["recommendation"]["Url"] = details["sourceUrl"];
+  return {{"remediation", {{"recommendation", {{"text", recommendation}}}}},
+          {"packageVulnerabilityDetails", details}};
+}
+
+}  // namespace
+
+FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory,
+                      TextCache* cache, bool lazy_detail) {
+  const vulndb::Advisory& a = m.advisory->advisory;
+  FindingFacts f;
+  f.key = m.vulnerability_id + "|" + m.ecosystem + "|" + m.package_key;
+  f.vulnerability_id = m.vulnerability_id;
+  f.title = match::FindingTitle(m);
+  f.severity = std::string(vulndb::SeverityName(m.score.severity));
+  if (m.score.inspector_score) f.inspector_score = *m.score.inspector_score;
+  f.fix_available = std::string(versions::FixAvailableName(m.fix_available));
+  f.exploit_available = a.kev ? "YES" : "NO";
+  if (a.epss_score) f.epss = *a.epss_score;
+  f.package_name = m.package_key;
+  if (!m.packages.empty()) {
+    f.package_manager = std::string(PackageManagerName(inventory.packages[m.packages[0]].type));
   }
-  if (m.score.inspector_score) {
-    f.detail["inspectorScoreDetails"] = {
-        {"adjustedCvss",
-         {{"scoreSource", m.score.basis}, {"version", ""}, {"score", *m.score.inspector_score},
-          {"scoringVector", m.score.vector}, {"adjustments", Json::array()}}}};
-    for (const auto& c : a.cvss) {
-      if (c.vector == m.score.vector) {
-        f.detail["inspectorScoreDetails"]["adjustedCvss"]["version"] = c.version;
-        f.detail["inspectorScoreDetails"]["adjustedCvss"]["cvssSource"] = c.source;
-      }
-    }
+  f.text = cache ? cache->Get(m) : BuildText(m);
+  f.fingerprint = DetailFingerprint(m, inventory);
+  if (lazy_detail) {
+    f.build_detail = [&m, &inventory] { return DetailJson(m, inventory); };
+  } else {
+    f.detail = DetailJson(m, inventory);
   }
-  f.fingerprint = ComputeDigest(DumpJson(Json{{"severity", f.severity},
-                                              {"score", f.inspector_score},
-                                              {"fix", f.fix_available},
-                                              {"exploit", f.exploit_available},
-                                              {"epss", f.epss},
-                                              {"detail", f.detail}}))
-                      .hex();
   return f;
+}
+
+FindingFacts WithDetail(const FindingFacts& f) {
+  FindingFacts out = f;
+  if (out.detail.is_null() && out.build_detail) out.detail = out.build_detail();
+  return out;
 }
 
 Json FindingJson(const FindingFacts& f, const ImageContext& image, const std::string& arn,
@@ -216,6 +279,7 @@ Json FindingJson(const FindingFacts& f, const ImageContext& image, const std::st
                                         {"region", image.region},
                                         {"details", {{"awsEcrContainerImage", container}}}}})}};
   for (const auto& [k, v] : f.detail.items()) j[k] = v;
+  if (f.text) j.merge_patch(f.text->json);
   if (f.inspector_score >= 0) j["inspectorScore"] = f.inspector_score;
   if (f.epss >= 0) j["epss"] = {{"score", f.epss}};
   return j;

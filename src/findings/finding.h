@@ -3,7 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "analyze/inventory.h"
@@ -25,6 +29,15 @@ struct ImageContext {
   std::string platform;      // "DEBIAN_12"
 };
 
+// A vulnerability's text as its findings show it (description, references, CVSS list, score
+// details): the same for every finding of the vulnerability, so it is stored once under the
+// vulnerability's key, and a revised description is one row, not one rewrite per finding.
+struct SharedText {
+  std::string key;   // "vulnerability id|source": every finding of it shows the latest text
+  std::string body;  // the JSON below, as stored
+  Json json;         // merged into the finding (JSON merge patch)
+};
+
 // What a finding's state machine compares between two matches of the same key: everything a
 // user would call a change (severity, score, fix, packages), nothing that is only a timestamp.
 struct FindingFacts {
@@ -38,13 +51,37 @@ struct FindingFacts {
   double epss = -1;
   std::string package_manager;  // of the first package, for filters
   std::string package_name;
-  std::string fingerprint;      // hash of the facts above plus vulnerablePackages
-  Json detail;                  // packageVulnerabilityDetails, remediation, description, ...
+  std::string fingerprint;      // of what `detail` is made from (scalars are compared as they are)
+  Json detail;                  // per finding: remediation, packageVulnerabilityDetails, ...
+  // When set and `detail` is null, builds `detail` (only findings that are new or changed need
+  // it; re-evaluation compares the fingerprint of the rest).
+  std::function<Json()> build_detail;
+  std::shared_ptr<const SharedText> text;  // null in facts built by hand
 };
 
-FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory);
+// Builds each vulnerability's SharedText once per (advisory, vulnerability id, source) while an
+// image or a batch of images is matched. Holds the advisories it saw; not thread-safe.
+class TextCache {
+ public:
+  std::shared_ptr<const SharedText> Get(const match::Match& m);
 
-// The whole Finding JSON, given its stored identity and timestamps.
+ private:
+  using Key = std::tuple<const match::LoadedAdvisory*, std::string, std::string>;
+  struct Entry {
+    std::shared_ptr<const match::LoadedAdvisory> advisory;  // keeps the key's address unique
+    std::shared_ptr<const SharedText> text;
+  };
+  std::map<Key, Entry> entries_;
+};
+
+// `cache` may be null (the text is then built for this finding alone). `lazy_detail`: leave
+// `detail` to build_detail, which refers to `m` and `inventory`: they must outlive the facts.
+FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory,
+                      TextCache* cache = nullptr, bool lazy_detail = false);
+// `f` with its detail built (a copy when it had to be built).
+FindingFacts WithDetail(const FindingFacts& f);
+
+// The whole Finding JSON, given its stored identity and timestamps (the text merged in).
 Json FindingJson(const FindingFacts& facts, const ImageContext& image, const std::string& arn,
                  const std::string& status, TimePoint first_observed, TimePoint last_observed,
                  TimePoint updated);

@@ -3,6 +3,7 @@
 #include <map>
 #include <set>
 
+#include "findings/row.h"
 #include "findings/store.h"
 
 namespace surveyor::findings {
@@ -279,7 +280,7 @@ std::string SortExpr(const std::string& field) {
   return it == kSort.end() ? "" : it->second;
 }
 
-// Tokens: the query's fingerprint plus the last row's sort value and ARN, hex-encoded JSON.
+// Tokens: the query's fingerprint plus the last row's sort value and id, hex-encoded JSON.
 std::string EncodeToken(const Json& t) { return HexEncode(DumpJson(t)); }
 Result<Json> DecodeToken(const std::string& token) {
   if (token.size() % 2 != 0 || token.size() > 8192) return Invalid("nextToken is not valid");
@@ -381,39 +382,43 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
     if (t.value("q", "") != fingerprint) {
       return Invalid("nextToken does not belong to this query (filters or sort changed)");
     }
-    // Keyset continuation: rows strictly after (value, arn) in the sort order.
+    // Keyset continuation: rows strictly after (value, row id) in the sort order.
+    if (!t.contains("i") || !t["i"].is_number_integer()) return Invalid("nextToken is not valid");
     const std::string v = sql.Param(t["v"]);
-    const std::string a = sql.Param(t.value("a", ""));
+    const std::string i = sql.Param(t["i"].get<int64_t>());
     where += " AND ((" + expr + ") " + cmp + " " + v + " OR ((" + expr + ") = " + v +
-             " AND arn " + cmp + " " + a + "))";
+             " AND findings.id " + cmp + " " + i + "))";
   }
   const std::string order = sort.descending ? "DESC" : "ASC";
-  sql.text = "SELECT finding, (" + expr + "), arn FROM findings WHERE " + where + " ORDER BY (" +
-             expr + ") " + order + ", arn " + order + " LIMIT " + std::to_string(max_results + 1);
+  // Ties are broken by row id: stable, and the indexes end with it, so that one image's findings
+  // sit together in them (re-evaluation rewrites them together).
+  sql.text = std::string("SELECT ") + kFindingColumns + ", (" + expr + "), findings.id FROM " +
+             kFindingFrom + " WHERE " + where + " ORDER BY (" + expr + ") " + order +
+             ", findings.id " + order + " LIMIT " + std::to_string(max_results + 1);
   auto lock = db.Lock();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql.text));
   BindParams(stmt, sql.params);
   Page page;
   Json last_value;
-  std::string last_arn;
+  int64_t last_id = 0;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (static_cast<int>(page.findings.size()) == max_results) {
-      page.next_token = EncodeToken({{"q", fingerprint}, {"v", last_value}, {"a", last_arn}});
+      page.next_token = EncodeToken({{"q", fingerprint}, {"v", last_value}, {"i", last_id}});
       break;
     }
-    auto j = ParseJson(stmt.ColumnText(0));
-    if (!j.ok()) return DataLoss("a stored finding is not JSON");
-    page.findings.push_back(std::move(*j));
-    last_value = stmt.ColumnIsNull(1) ? Json("") : [&]() -> Json {
-      auto text = stmt.ColumnText(1);
+    ASSIGN_OR_RETURN(Json j, ReadFinding(stmt));
+    page.findings.push_back(std::move(j));
+    constexpr int kValue = kFindingColumnCount, kId = kFindingColumnCount + 1;
+    last_value = stmt.ColumnIsNull(kValue) ? Json("") : [&]() -> Json {
+      auto text = stmt.ColumnText(kValue);
       char* end = nullptr;
       const double d = std::strtod(text.c_str(), &end);
       if (end != text.c_str() && *end == '\0') return d;
       return text;
     }();
-    last_arn = stmt.ColumnText(2);
+    last_id = stmt.ColumnInt(kId);
   }
   return page;
 }

@@ -4,6 +4,7 @@
 #include <set>
 
 #include "findings/maybe_transaction.h"
+#include "findings/row.h"
 #include "findings/suppression.h"
 
 namespace surveyor::findings {
@@ -16,14 +17,34 @@ struct Existing {
   std::string fingerprint;
   int64_t first_observed;
   int64_t last_observed;
+  // The columns a match sets, to compare with new facts.
+  std::string title, severity, fix_available, exploit_available;
+  double inspector_score, epss;  // -1: none
 };
 
-Status RewriteFinding(store::Database& db, int64_t id, const Json& finding, const std::string& status,
-                      int64_t last_observed, int64_t updated) {
-  ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET status = ?, last_observed = ?, "
-                                         "updated = ?, finding = ? WHERE id = ?"));
-  stmt.Bind(1, status).Bind(2, last_observed).Bind(3, updated).Bind(4, DumpJson(finding)).Bind(5, id);
-  return stmt.Run();
+bool SameScalars(const Existing& e, const FindingFacts& f) {
+  return e.title == f.title && e.severity == f.severity && e.fix_available == f.fix_available &&
+         e.exploit_available == f.exploit_available && e.inspector_score == f.inspector_score &&
+         e.epss == f.epss;
+}
+
+// "id|ecosystem|package key" → (ecosystem, package key).
+std::pair<std::string, std::string> PackageOfKey(std::string_view key) {
+  const size_t a = key.find('|');
+  if (a == std::string_view::npos) return {};
+  const size_t b = key.find('|', a + 1);
+  if (b == std::string_view::npos) return {};
+  return {std::string(key.substr(a + 1, b - a - 1)), std::string(key.substr(b + 1))};
+}
+
+void BindText(store::Statement& stmt, int index, const FindingFacts& f) {
+  if (f.text) stmt.Bind(index, f.text->key);
+  else stmt.BindNull(index);
+}
+
+void BindOptionalNumber(store::Statement& stmt, int index, double value) {
+  if (value >= 0) stmt.BindDouble(index, value);
+  else stmt.BindNull(index);
 }
 
 }  // namespace
@@ -69,6 +90,27 @@ CREATE TABLE finding_suppression_rules (
   criteria TEXT NOT NULL
 ) WITHOUT ROWID;
 )sql"},
+      {3, "findings: each vulnerability's text stored once (row.h)", R"sql(
+ALTER TABLE findings ADD COLUMN text_key TEXT;
+CREATE TABLE finding_texts (
+  key TEXT PRIMARY KEY,
+  body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX findings_text ON findings(text_key);
+)sql"},
+      {4, "findings: sort indexes end with the row id, not the ARN (an image's findings together)",
+       R"sql(
+DROP INDEX findings_status_severity;
+DROP INDEX findings_repository;
+DROP INDEX findings_score;
+DROP INDEX findings_last_observed;
+DROP INDEX findings_first_observed;
+CREATE INDEX findings_status_severity ON findings(status, severity_rank, id);
+CREATE INDEX findings_repository ON findings(repository, status, severity_rank, id);
+CREATE INDEX findings_score ON findings(coalesce(inspector_score, -1), id);
+CREATE INDEX findings_last_observed ON findings(last_observed, id);
+CREATE INDEX findings_first_observed ON findings(first_observed, id);
+)sql"},
   };
   return kMigrations;
 }
@@ -96,91 +138,126 @@ int SeverityRank(std::string_view s) {
 
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
                                   const std::vector<FindingFacts>& facts, TimePoint now,
-                                  std::chrono::milliseconds observed_granularity) {
+                                  const ReconcileOptions& options) {
   MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now_ms = ToUnixMillis(now);
   std::map<std::string, Existing> existing;
   {
-    ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT id, arn, status, fingerprint, first_observed, "
-                                           "finding_key, last_observed FROM findings WHERE repository = ? AND "
-                                           "image_digest = ?"));
+    ASSIGN_OR_RETURN(auto stmt, db.Prepare(
+        "SELECT id, arn, status, fingerprint, first_observed, finding_key, last_observed, title, "
+        "severity, fix_available, exploit_available, inspector_score, epss FROM findings WHERE "
+        "repository = ? AND image_digest = ?"));
     stmt.Bind(1, image.repository).Bind(2, image.digest);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      existing[stmt.ColumnText(5)] = {stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2),
-                                      stmt.ColumnText(3), stmt.ColumnInt(4), stmt.ColumnInt(6)};
+      std::string key = stmt.ColumnText(5);
+      if (options.scope != nullptr && !options.scope->count(PackageOfKey(key))) continue;
+      existing[std::move(key)] = {
+          stmt.ColumnInt(0),  stmt.ColumnText(1), stmt.ColumnText(2),  stmt.ColumnText(3),
+          stmt.ColumnInt(4),  stmt.ColumnInt(6),  stmt.ColumnText(7),  stmt.ColumnText(8),
+          stmt.ColumnText(9), stmt.ColumnText(10),
+          stmt.ColumnIsNull(11) ? -1 : stmt.ColumnDouble(11),
+          stmt.ColumnIsNull(12) ? -1 : stmt.ColumnDouble(12)};
     }
   }
   ReconcileResult result;
   std::set<std::string> present;
+  std::set<std::string> texts_here;
+  std::set<std::string>& texts = options.texts_stored ? *options.texts_stored : texts_here;
+  auto report = [&](Change change, const FindingFacts& f, const std::string& arn,
+                    const std::string& status, TimePoint first) {
+    Json finding;
+    if (options.describe_changes) finding = FindingJson(f, image, arn, status, first, now, now);
+    result.changes.push_back({change, std::move(finding)});
+  };
   for (const FindingFacts& f : facts) {
     present.insert(f.key);
+    if (f.text && texts.insert(f.text->key).second) {
+      // The latest text of the vulnerability, for every finding of it.
+      ASSIGN_OR_RETURN(auto put, db.Prepare(
+          "INSERT INTO finding_texts(key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+          "body = excluded.body WHERE body != excluded.body"));
+      put.Bind(1, f.text->key).Bind(2, f.text->body);
+      RETURN_IF_ERROR(put.Run());
+    }
     auto it = existing.find(f.key);
     if (it == existing.end()) {
+      const FindingFacts full = WithDetail(f);
       const std::string arn = FindingArn(image, f.key);
-      Json finding = FindingJson(f, image, arn, "ACTIVE", now, now, now);
       ASSIGN_OR_RETURN(auto stmt, db.Prepare(
           "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, "
           "title, status, severity, severity_rank, inspector_score, epss, fix_available, "
           "exploit_available, package_manager, package_name, first_observed, last_observed, "
-          "updated, fingerprint, finding) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?)"));
+          "updated, fingerprint, finding, text_key) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       stmt.Bind(1, arn).Bind(2, image.repository).Bind(3, image.digest).Bind(4, f.key)
           .Bind(5, f.vulnerability_id).Bind(6, f.title).Bind(7, f.severity)
           .Bind(8, static_cast<int64_t>(SeverityRank(f.severity)));
-      if (f.inspector_score >= 0) stmt.BindDouble(9, f.inspector_score); else stmt.BindNull(9);
-      if (f.epss >= 0) stmt.BindDouble(10, f.epss); else stmt.BindNull(10);
+      BindOptionalNumber(stmt, 9, f.inspector_score);
+      BindOptionalNumber(stmt, 10, f.epss);
       stmt.Bind(11, f.fix_available).Bind(12, f.exploit_available).Bind(13, f.package_manager)
           .Bind(14, f.package_name).Bind(15, now_ms).Bind(16, now_ms).Bind(17, now_ms)
-          .Bind(18, f.fingerprint).Bind(19, DumpJson(finding));
+          .Bind(18, f.fingerprint).Bind(19, DumpJson(StoredFindingJson(full, image, arn)));
+      BindText(stmt, 20, f);
       RETURN_IF_ERROR(stmt.Run());
-      result.changes.push_back({Change::kCreated, std::move(finding)});
+      report(Change::kCreated, full, arn, "ACTIVE", now);
       ++result.active;
       continue;
     }
     const Existing& e = it->second;
     const bool reopened = e.status == "CLOSED";
-    const bool changed = e.fingerprint != f.fingerprint;
+    const bool detail_changed = e.fingerprint != f.fingerprint;
+    const bool scalars_changed = !SameScalars(e, f);
     const std::string status = reopened ? "ACTIVE" : e.status;
     ++result.active;
-    if (!reopened && !changed) {
-      if (now_ms - e.last_observed < observed_granularity.count()) continue;
+    if (!reopened && !detail_changed && !scalars_changed) {
+      if (now_ms - e.last_observed < options.observed_granularity.count()) continue;
       ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET last_observed = ? WHERE id = ?"));
       stmt.Bind(1, now_ms).Bind(2, e.id);
       RETURN_IF_ERROR(stmt.Run());
       continue;
     }
-    Json finding = FindingJson(f, image, e.arn, status, FromEpochSeconds(e.first_observed / 1000.0),
-                               now, now);
+    // What a match sets; the finding's own JSON only when it changed (a re-scored advisory
+    // changes columns, not the JSON).
     ASSIGN_OR_RETURN(auto stmt, db.Prepare(
-        "UPDATE findings SET status = ?, title = ?, severity = ?, severity_rank = ?, "
-        "inspector_score = ?, epss = ?, fix_available = ?, exploit_available = ?, "
-        "package_manager = ?, package_name = ?, last_observed = ?, updated = ?, fingerprint = ?, "
-        "finding = ? WHERE id = ?"));
+        detail_changed
+            ? "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
+              "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
+              "last_observed = ?9, updated = ?9, package_manager = ?10, package_name = ?11, "
+              "fingerprint = ?12, finding = ?13, text_key = ?14 WHERE id = ?15"
+            : "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
+              "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
+              "last_observed = ?9, updated = ?9 WHERE id = ?15"));
     stmt.Bind(1, status).Bind(2, f.title).Bind(3, f.severity)
         .Bind(4, static_cast<int64_t>(SeverityRank(f.severity)));
-    if (f.inspector_score >= 0) stmt.BindDouble(5, f.inspector_score); else stmt.BindNull(5);
-    if (f.epss >= 0) stmt.BindDouble(6, f.epss); else stmt.BindNull(6);
-    stmt.Bind(7, f.fix_available).Bind(8, f.exploit_available).Bind(9, f.package_manager)
-        .Bind(10, f.package_name).Bind(11, now_ms).Bind(12, now_ms).Bind(13, f.fingerprint)
-        .Bind(14, DumpJson(finding)).Bind(15, e.id);
+    BindOptionalNumber(stmt, 5, f.inspector_score);
+    BindOptionalNumber(stmt, 6, f.epss);
+    stmt.Bind(7, f.fix_available).Bind(8, f.exploit_available).Bind(9, now_ms);
+    const bool need_detail = detail_changed || options.describe_changes;
+    const FindingFacts full = need_detail ? WithDetail(f) : FindingFacts();
+    if (detail_changed) {
+      stmt.Bind(10, f.package_manager).Bind(11, f.package_name).Bind(12, f.fingerprint)
+          .Bind(13, DumpJson(StoredFindingJson(full, image, e.arn)));
+      BindText(stmt, 14, f);
+    }
+    stmt.Bind(15, e.id);
     RETURN_IF_ERROR(stmt.Run());
-    result.changes.push_back({reopened ? Change::kReopened : Change::kUpdated, std::move(finding)});
+    report(reopened ? Change::kReopened : Change::kUpdated, need_detail ? full : f, e.arn, status,
+           FromEpochSeconds(e.first_observed / 1000.0));
   }
   for (const auto& [key, e] : existing) {
     if (present.count(key) || e.status == "CLOSED") continue;
-    ASSIGN_OR_RETURN(auto read, db.Prepare("SELECT finding FROM findings WHERE id = ?"));
-    read.Bind(1, e.id);
-    ASSIGN_OR_RETURN(bool row, read.Step());
-    if (!row) continue;
-    auto finding = ParseJson(read.ColumnText(0));
-    if (!finding.ok()) return DataLoss("stored finding " + e.arn + " is not JSON");
-    (*finding)["status"] = "CLOSED";
-    (*finding)["updatedAt"] = ToEpochSeconds(now);
-    RETURN_IF_ERROR(RewriteFinding(db, e.id, *finding, "CLOSED", now_ms, now_ms));
-    result.changes.push_back({Change::kClosed, std::move(*finding)});
+    ASSIGN_OR_RETURN(auto close, db.Prepare("UPDATE findings SET status = 'CLOSED', "
+                                            "last_observed = ?, updated = ? WHERE id = ?"));
+    close.Bind(1, now_ms).Bind(2, now_ms).Bind(3, e.id);
+    RETURN_IF_ERROR(close.Run());
+    Json finding;
+    if (options.describe_changes) {
+      ASSIGN_OR_RETURN(finding, ReadFindingById(db, e.id));
+    }
+    result.changes.push_back({Change::kClosed, std::move(finding)});
   }
   // Suppression rules decide the status of what was just created, reopened or changed (and of
   // what no longer matches after a change); the reported change carries the final status.
@@ -188,7 +265,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   for (auto& m : moved) {
     bool merged = false;
     for (auto& c : result.changes) {
-      if (c.finding["findingArn"] == m.finding["findingArn"]) {
+      if (!c.finding.is_null() && c.finding["findingArn"] == m.finding["findingArn"]) {
         c.finding = m.finding;
         merged = true;
       }
@@ -199,8 +276,15 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   return result;
 }
 
+Result<int64_t> DeleteUnusedFindingTexts(store::Database& db) {
+  auto lock = db.Lock();
+  RETURN_IF_ERROR(db.Exec("DELETE FROM finding_texts WHERE NOT EXISTS (SELECT 1 FROM findings "
+                          "WHERE findings.text_key = finding_texts.key)"));
+  return static_cast<int64_t>(db.Changes());
+}
+
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now) {
-  return Reconcile(db, image, {}, now);
+  return Reconcile(db, image, {}, now, {});
 }
 
 Result<SeveritySummary> SummarizeImage(store::Database& db, std::string_view repository,
@@ -230,18 +314,17 @@ Result<std::vector<Json>> ImageFindings(store::Database& db, std::string_view re
                                         std::string_view digest, bool include_closed) {
   auto lock = db.Lock();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(
-      include_closed
-          ? "SELECT finding FROM findings WHERE repository = ? AND image_digest = ? ORDER BY "
-            "severity_rank DESC, vulnerability_id, id"
-          : "SELECT finding FROM findings WHERE repository = ? AND image_digest = ? AND status != "
-            "'CLOSED' ORDER BY severity_rank DESC, vulnerability_id, id"));
+      std::string("SELECT ") + kFindingColumns + " FROM " + kFindingFrom +
+      " WHERE repository = ? AND image_digest = ?" +
+      (include_closed ? "" : " AND status != 'CLOSED'") +
+      " ORDER BY severity_rank DESC, vulnerability_id, id"));
   stmt.Bind(1, repository).Bind(2, digest);
   std::vector<Json> out;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
-    auto j = ParseJson(stmt.ColumnText(0));
-    if (j.ok()) out.push_back(std::move(*j));
+    ASSIGN_OR_RETURN(Json j, ReadFinding(stmt));
+    out.push_back(std::move(j));
   }
   return out;
 }

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -34,18 +35,36 @@ struct ReconcileResult {
 };
 
 // Replaces what is known of an image's findings with `facts` (observed at `now`):
-//   new key → created ACTIVE; known, fingerprint changed → updated; known, unchanged → only
-//   lastObservedAt moves; CLOSED and seen again → reopened ACTIVE; known but absent → CLOSED.
+//   new key → created ACTIVE; known, fingerprint or a scalar (severity, score, fix, exploit,
+//   EPSS, title) changed → updated; known, unchanged → only lastObservedAt moves; CLOSED and seen
+//   again → reopened ACTIVE; known but absent → CLOSED. A revised vulnerability text alone is
+//   stored (every finding of the vulnerability shows it) but is not an update.
 // Then the stored suppression rules (suppression.h) are applied to the image's open findings: new
 // and reopened findings matching a rule are born SUPPRESSED, and a change can suppress or
 // unsuppress; the reported changes carry the final status. Runs in its own transaction unless the
 // caller holds one (then it joins it), so events can be written atomically with it.
-// `observed_granularity`: an unchanged finding's lastObservedAt only moves when it is at least
-// that old (continuous re-evaluation passes 1 h, so that an import does not rewrite every
-// unchanged finding row of every affected image; a scan passes 0: always).
+using PackageScope = std::set<std::pair<std::string, std::string>>;
+struct ReconcileOptions {
+  // An unchanged finding's lastObservedAt only moves when it is at least that old (continuous
+  // re-evaluation passes 1 h, so that an import does not rewrite every unchanged finding row of
+  // every affected image; a scan passes 0: always).
+  std::chrono::milliseconds observed_granularity{0};
+  // When given, only findings of these (ecosystem, package key) pairs are reconciled (the
+  // packages an advisory import touched); the others are left as they are, and `facts` must
+  // cover the whole scope.
+  const PackageScope* scope = nullptr;
+  // Texts already stored in the caller's transaction (by key): each is written once per batch.
+  std::set<std::string>* texts_stored = nullptr;
+  // False: the changes are counted and typed, but their finding JSON is left null (nobody reads
+  // it: no events are sent).
+  bool describe_changes = true;
+};
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
                                   const std::vector<FindingFacts>& facts, TimePoint now,
-                                  std::chrono::milliseconds observed_granularity = {});
+                                  const ReconcileOptions& options = {});
+
+// Deletes the stored vulnerability texts no finding uses any more; returns how many.
+Result<int64_t> DeleteUnusedFindingTexts(store::Database& db);
 
 // Closes every open finding of an image (it was deleted, or its scan eligibility expired).
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now);

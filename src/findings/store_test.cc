@@ -92,15 +92,15 @@ TEST_F(FindingsStoreTest, ObservedGranularityLimitsRewritesOfUnchangedFindings) 
   };
   const std::chrono::milliseconds hour = std::chrono::hours(1);
   // Seen again unchanged within the hour: the row is left alone.
-  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(600), hour).ok());
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(600), {.observed_granularity = hour}).ok());
   EXPECT_EQ(last_observed(), ToUnixMillis(T(0)));
   // An hour later it moves; without a granularity it always moves.
-  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(3600), hour).ok());
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(3600), {.observed_granularity = hour}).ok());
   EXPECT_EQ(last_observed(), ToUnixMillis(T(3600)));
   ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(3601)).ok());
   EXPECT_EQ(last_observed(), ToUnixMillis(T(3601)));
   // A change is recorded at once whatever the granularity.
-  auto r = Reconcile(*db_, image_, {Facts("CVE-1", "HIGH", "YES")}, T(3602), hour);
+  auto r = Reconcile(*db_, image_, {Facts("CVE-1", "HIGH", "YES")}, T(3602), {.observed_granularity = hour});
   ASSERT_EQ(r->changes.size(), 1u);
   EXPECT_EQ(last_observed(), ToUnixMillis(T(3602)));
 }
@@ -114,6 +114,97 @@ TEST_F(FindingsStoreTest, FindingsOfOtherImagesAreUntouched) {
   // ARNs differ per image for the same vulnerability.
   EXPECT_NE(FindingArn(image_, "k"), FindingArn(other, "k"));
   EXPECT_EQ(FindingArn(image_, "k"), FindingArn(image_, "k"));
+}
+
+std::shared_ptr<const SharedText> Text(const std::string& description) {
+  auto t = std::make_shared<SharedText>();
+  t->json = {{"description", description},
+             {"packageVulnerabilityDetails", {{"referenceUrls", {"https://example.test/a"}}}}};
+  t->body = DumpJson(t->json);
+  t->key = "CVE-1|DEBIAN_CVE";
+  return t;
+}
+
+int64_t Count(store::Database& db, const std::string& sql) {
+  auto stmt = db.Prepare(sql);
+  return *stmt->Step() ? stmt->ColumnInt(0) : -1;
+}
+
+TEST_F(FindingsStoreTest, VulnerabilityTextIsStoredOnceAndRevisedInPlace) {
+  ImageContext other = image_;
+  other.digest = "sha256:" + std::string(64, 'b');
+  FindingFacts a = Facts("CVE-1", "HIGH", "NO");
+  a.detail = {{"packageVulnerabilityDetails", {{"vulnerabilityId", "CVE-1"}}}};
+  a.text = Text("first words");
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(0)).ok());
+  ASSERT_TRUE(Reconcile(*db_, other, {a}, T(0)).ok());
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_texts"), 1);
+  auto read = ImageFindings(*db_, image_.repository, image_.digest, false);
+  ASSERT_EQ(read->size(), 1u);
+  // Both parts are merged back: the finding's own and the shared text.
+  EXPECT_EQ((*read)[0]["description"], "first words");
+  EXPECT_EQ((*read)[0]["packageVulnerabilityDetails"]["vulnerabilityId"], "CVE-1");
+  EXPECT_EQ((*read)[0]["packageVulnerabilityDetails"]["referenceUrls"][0], "https://example.test/a");
+  EXPECT_EQ((*read)[0]["updatedAt"], 1700000000.0);
+
+  // The advisory's description is revised, and one image is matched again: every finding of the
+  // vulnerability shows the new text at once, and none is "updated" by it.
+  a.text = Text("revised words");
+  auto r = Reconcile(*db_, image_, {a}, T(30), {.observed_granularity = std::chrono::hours(1)});
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->changes.empty());
+  for (const ImageContext* image : {&image_, &other}) {
+    read = ImageFindings(*db_, image->repository, image->digest, false);
+    EXPECT_EQ((*read)[0]["description"], "revised words");
+    EXPECT_EQ((*read)[0]["updatedAt"], 1700000000.0);
+    EXPECT_EQ((*read)[0]["lastObservedAt"], 1700000000.0);  // within the hour: not rewritten
+  }
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_texts"), 1);
+  // A text goes once no finding refers to it.
+  EXPECT_EQ(*DeleteUnusedFindingTexts(*db_), 0);
+  ASSERT_TRUE(db_->Exec("DELETE FROM findings").ok());
+  EXPECT_EQ(*DeleteUnusedFindingTexts(*db_), 1);
+}
+
+TEST_F(FindingsStoreTest, ReScoredAdvisoryUpdatesColumnsNotTheStoredJson) {
+  FindingFacts a = Facts("CVE-1", "LOW", "NO");
+  a.inspector_score = 3.1;
+  ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(0)).ok());
+  const int64_t before = Count(*db_, "SELECT length(finding) FROM findings");
+  a.severity = "HIGH";
+  a.inspector_score = 7.5;  // same fingerprint: only the scalars differ
+  auto r = Reconcile(*db_, image_, {a}, T(10), {.describe_changes = false});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->changes.size(), 1u);
+  EXPECT_EQ(r->changes[0].change, Change::kUpdated);
+  EXPECT_TRUE(r->changes[0].finding.is_null());
+  auto read = ImageFindings(*db_, image_.repository, image_.digest, false);
+  EXPECT_EQ((*read)[0]["severity"], "HIGH");
+  EXPECT_EQ((*read)[0]["inspectorScore"], 7.5);
+  EXPECT_EQ((*read)[0]["updatedAt"], 1700000010.0);
+  EXPECT_EQ((*read)[0]["firstObservedAt"], 1700000000.0);
+  EXPECT_EQ(Count(*db_, "SELECT length(finding) FROM findings"), before);
+  EXPECT_EQ(SummarizeImage(*db_, image_.repository, image_.digest)->high, 1);
+}
+
+TEST_F(FindingsStoreTest, ScopedReconcileLeavesOtherPackagesAlone) {
+  FindingFacts ssl = Facts("CVE-1", "HIGH", "NO");
+  FindingFacts zlib = Facts("CVE-2", "LOW", "NO");
+  zlib.key = "CVE-2|Debian:12|zlib";
+  zlib.package_name = "zlib";
+  ASSERT_TRUE(Reconcile(*db_, image_, {ssl, zlib}, T(0)).ok());
+  // An import touched zlib only, and zlib's advisory is gone: its finding closes, openssl's
+  // finding (absent from these facts) stays open.
+  const PackageScope scope = {{"Debian:12", "zlib"}};
+  auto r = Reconcile(*db_, image_, {}, T(10), {.scope = &scope});
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(Changes(*r), (std::vector<std::string>{"CLOSED CVE-2 - openssl CLOSED"}));
+  EXPECT_EQ(SummarizeImage(*db_, image_.repository, image_.digest)->high, 1);
+  // A change within the scope is an update as usual.
+  const PackageScope ssl_scope = {{"Debian:12", "openssl"}};
+  r = Reconcile(*db_, image_, {Facts("CVE-1", "CRITICAL", "NO")}, T(20), {.scope = &ssl_scope});
+  EXPECT_EQ(Changes(*r), (std::vector<std::string>{"UPDATED CVE-1 - openssl ACTIVE"}));
+  EXPECT_EQ(r->changes[0].finding["severity"], "CRITICAL");
 }
 
 TEST(PlatformNameTest, FromOsRelease) {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "findings/maybe_transaction.h"
+#include "findings/row.h"
 
 namespace surveyor::findings {
 namespace {
@@ -29,19 +30,21 @@ Status MoveStatus(store::Database& db, const std::vector<FilterCriteria>& rules,
              " AND image_digest = " + sql.Param(scope->digest);
   }
   const std::string now_ms = sql.Param(ToUnixMillis(now));
-  const std::string now_s = sql.Param(ToEpochSeconds(now));
   const std::string text = std::string("UPDATE findings SET status = '") + to +
-                           "', updated = " + now_ms + ", finding = json_set(finding, '$.status', '" +
-                           to + "', '$.updatedAt', " + now_s + ") WHERE " + where +
-                           " RETURNING finding";
-  ASSIGN_OR_RETURN(auto stmt, db.Prepare(text));
-  BindParams(stmt, sql.params);
-  for (;;) {
-    ASSIGN_OR_RETURN(bool row, stmt.Step());
-    if (!row) break;
-    auto finding = ParseJson(stmt.ColumnText(0));
-    if (!finding.ok()) return DataLoss("a stored finding is not JSON");
-    out.push_back({Change::kUpdated, std::move(*finding)});
+                           "', updated = " + now_ms + " WHERE " + where + " RETURNING id";
+  std::vector<int64_t> moved;
+  {
+    ASSIGN_OR_RETURN(auto stmt, db.Prepare(text));
+    BindParams(stmt, sql.params);
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      moved.push_back(stmt.ColumnInt(0));
+    }
+  }
+  for (int64_t id : moved) {
+    ASSIGN_OR_RETURN(Json finding, ReadFindingById(db, id));
+    out.push_back({Change::kUpdated, std::move(finding)});
   }
   return Status::Ok();
 }

@@ -7,7 +7,10 @@
 // PARTIAL when only some of them have one). Stateless; thread-safe when the source is.
 #pragma once
 
+#include <memory>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "analyze/inventory.h"
@@ -47,8 +50,40 @@ std::string FixedInVersion(const Match& m);
 // "CVE-2023-1234 - openssl", as Inspector titles findings.
 std::string FindingTitle(const Match& m);
 
+// What the advisories say of one (ecosystem, package key, version): the same for every image
+// that holds it, so a MatchCache keeps it across images until the advisory data changes.
+struct PackageEvaluation {
+  std::string vulnerability_id;
+  std::shared_ptr<const LoadedAdvisory> advisory;
+  std::vector<std::string> fixed_versions;
+  versions::FixAvailable fix_available = versions::FixAvailable::kNo;
+  std::vector<std::string> affected_by;
+  std::string state;
+  vulndb::ScoreSummary score;
+};
+struct PackageMatches {
+  std::vector<PackageEvaluation> affected;  // in candidate order
+  std::vector<std::string> warnings;
+};
+
+// Evaluations by (ecosystem, package key, version). Thread-safe; bounded (it starts over when
+// full). Clear() it whenever the source's data changes.
+class MatchCache {
+ public:
+  explicit MatchCache(size_t max_entries = 200000) : max_entries_(max_entries) {}
+  std::shared_ptr<const PackageMatches> Find(const std::string& key);
+  void Put(const std::string& key, std::shared_ptr<const PackageMatches> value);
+  void Clear();
+
+ private:
+  size_t max_entries_;
+  std::mutex mu_;
+  std::unordered_map<std::string, std::shared_ptr<const PackageMatches>> entries_;
+};
+
+// `cache` may be null.
 Result<MatchResult> MatchInventory(const analyze::Inventory& inventory, AdvisorySource& source,
-                                   const MatchOptions& options = {});
+                                   const MatchOptions& options = {}, MatchCache* cache = nullptr);
 
 // The (ecosystem, package key, version) a package is matched under; false when it cannot be
 // matched (no ecosystem, a "(devel)" Go main module, an empty version).

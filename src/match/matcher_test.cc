@@ -143,5 +143,50 @@ TEST_F(MatcherTest, BasicScanningIsOsOnlyAndDevDependenciesAreOptional) {
   EXPECT_EQ(MatchInventory(inv, source_)->matches.size(), 2u);
 }
 
+// Counts what the matcher asks of a source.
+class CountingSource final : public AdvisorySource {
+ public:
+  explicit CountingSource(AdvisorySource& inner) : inner_(inner) {}
+  Result<std::vector<std::string>> Candidates(std::string_view e, std::string_view n) override {
+    ++candidates;
+    return inner_.Candidates(e, n);
+  }
+  Result<std::shared_ptr<const LoadedAdvisory>> Load(const std::string& id) override {
+    return inner_.Load(id);
+  }
+  int candidates = 0;
+
+ private:
+  AdvisorySource& inner_;
+};
+
+TEST_F(MatcherTest, CacheGivesTheSameMatchesAndAsksTheSourceOncePerPackageVersion) {
+  analyze::Inventory a, b;
+  a.packages = {Deb("libssl3", "3.0.11-1~deb12u1", "openssl"),
+                Lang(PackageType::kNpm, "npm", "minimist", "1.2.5"),
+                Lang(PackageType::kNpm, "npm", "minimist", "0.0.8")};
+  b.packages = {Lang(PackageType::kNpm, "npm", "minimist", "0.0.8"),
+                Deb("openssl", "3.0.11-1~deb12u1"),
+                Lang(PackageType::kGo, "Go", "stdlib", "1.19.8")};
+  CountingSource counting(source_);
+  MatchCache cache;
+  for (const analyze::Inventory* inv : {&a, &b}) {
+    auto plain = MatchInventory(*inv, source_);
+    auto cached = MatchInventory(*inv, counting, {}, &cache);
+    ASSERT_TRUE(plain.ok() && cached.ok());
+    ASSERT_EQ(Ids(*cached), Ids(*plain));
+    for (size_t i = 0; i < plain->matches.size(); ++i) {
+      EXPECT_EQ(cached->matches[i].packages, plain->matches[i].packages);
+      EXPECT_EQ(cached->matches[i].fixed_versions, plain->matches[i].fixed_versions);
+      EXPECT_EQ(cached->matches[i].fix_available, plain->matches[i].fix_available);
+    }
+  }
+  // (openssl, 3.0.11-1~deb12u1), (minimist, 1.2.5), (minimist, 0.0.8), (stdlib, 1.19.8).
+  EXPECT_EQ(counting.candidates, 4);
+  cache.Clear();
+  ASSERT_TRUE(MatchInventory(b, counting, {}, &cache).ok());
+  EXPECT_EQ(counting.candidates, 7);
+}
+
 }  // namespace
 }  // namespace surveyor::match

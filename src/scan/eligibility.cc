@@ -58,16 +58,43 @@ bool Eligible(const RescanPolicy& policy, TimePoint armed_at, std::optional<Time
 }
 
 Status EnqueueJob(store::Database& db, std::string_view repository, std::string_view digest,
-                  bool rematch_only, TimePoint now) {
+                  bool rematch_only, TimePoint now, const PackageSet* packages) {
   auto lock = db.Lock();
+  // The union of two package lists; NULL (the whole image) absorbs any list.
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(
-      "INSERT INTO scan_jobs(repository, digest, kind, priority, next_run) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT(repository, digest, kind) DO UPDATE SET next_run = min(next_run, "
-      "excluded.next_run), priority = min(priority, excluded.priority)"));
+      "INSERT INTO scan_jobs(repository, digest, kind, priority, next_run, packages) VALUES (?, ?, "
+      "?, ?, ?, ?) ON CONFLICT(repository, digest, kind) DO UPDATE SET next_run = min(next_run, "
+      "excluded.next_run), priority = min(priority, excluded.priority), packages = CASE WHEN "
+      "scan_jobs.packages IS NULL OR excluded.packages IS NULL THEN NULL ELSE (SELECT "
+      "json_group_array(value) FROM (SELECT value FROM json_each(scan_jobs.packages) UNION "
+      "SELECT value FROM json_each(excluded.packages))) END"));
   stmt.Bind(1, repository).Bind(2, digest).Bind(3, rematch_only ? "rematch" : "analyze")
       .Bind(4, static_cast<int64_t>(rematch_only ? kPriorityRematch : kPriorityPush))
       .Bind(5, ToUnixMillis(now));
+  if (rematch_only && packages != nullptr) stmt.Bind(6, EncodePackageSet(*packages));
+  else stmt.BindNull(6);
   return stmt.Run();
+}
+
+std::string EncodePackageSet(const PackageSet& packages) {
+  Json list = Json::array();
+  for (const auto& [ecosystem, name] : packages) list.push_back(ecosystem + "\t" + name);
+  return DumpJson(list);
+}
+
+Result<std::optional<PackageSet>> DecodePackageSet(const std::optional<std::string>& text) {
+  if (!text) return std::optional<PackageSet>();
+  auto list = ParseJson(*text);
+  if (!list.ok() || !list->is_array()) return DataLoss("a queued job's package list is not JSON");
+  PackageSet out;
+  for (const Json& item : *list) {
+    if (!item.is_string()) return DataLoss("a queued job's package list holds a non-string");
+    const std::string& s = item.get_ref<const std::string&>();
+    const size_t tab = s.find('\t');
+    if (tab == std::string::npos) return DataLoss("a queued job's package entry has no ecosystem");
+    out.emplace(s.substr(0, tab), s.substr(tab + 1));
+  }
+  return std::optional<PackageSet>(std::move(out));
 }
 
 Result<EligibilityResult> ApplyRescanEligibility(store::Database& db, TimePoint now,

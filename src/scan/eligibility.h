@@ -11,6 +11,7 @@
 #include <chrono>
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,14 @@ Result<EligibilityResult> ApplyRescanEligibility(store::Database& db, TimePoint 
 
 // Queues a job in the durable queue (scan_jobs): an analysis (push, manual scan; re-arms the
 // image's eligibility) or a re-match. Joins the caller's transaction if one is open.
+// `packages`: for a re-match, the (ecosystem, normalised name) pairs an advisory import touched
+// in this image; only their findings are re-matched. Null: the whole image. A job already queued
+// for the image widens to the union (or to the whole image).
+using PackageSet = std::set<std::pair<std::string, std::string>>;
 Status EnqueueJob(store::Database& db, std::string_view repository, std::string_view digest,
-                  bool rematch_only, TimePoint now);
+                  bool rematch_only, TimePoint now, const PackageSet* packages = nullptr);
+// The stored form of a job's package set, and back (nullopt: the whole image).
+std::string EncodePackageSet(const PackageSet& packages);
+Result<std::optional<PackageSet>> DecodePackageSet(const std::optional<std::string>& text);
 
 }  // namespace surveyor::scan

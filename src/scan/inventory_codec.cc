@@ -1,5 +1,7 @@
 #include "scan/inventory_codec.h"
 
+#include <simdjson.h>
+
 #include "common/json.h"
 
 namespace surveyor::scan {
@@ -31,41 +33,72 @@ std::string EncodeInventory(const analyze::Inventory& inv) {
   return DumpJson(j);
 }
 
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// A string member, "" when absent or not a string.
+std::string Text(object o, std::string_view key) {
+  std::string_view v;
+  if (o.at_key(key).get_string().get(v) != simdjson::SUCCESS) return {};
+  return std::string(v);
+}
+
+}  // namespace
+
 Result<analyze::Inventory> DecodeInventory(std::string_view text) {
-  auto parsed = ParseJson(text);
-  if (!parsed.ok()) return DataLoss("stored inventory is not JSON: " + parsed.status().message());
-  const Json& j = *parsed;
-  analyze::Inventory inv;
-  if (const Json* os = GetObject(j, "os")) {
-    inv.os.id = GetString(*os, "id").value_or("");
-    inv.os.version_id = GetString(*os, "version_id").value_or("");
-    inv.os.pretty_name = GetString(*os, "pretty_name").value_or("");
-    inv.os.source = GetString(*os, "source").value_or("");
+  // Re-evaluation decodes one stored inventory per affected image: simdjson, not a DOM tree of
+  // nlohmann nodes. One parser per thread (workers decode in parallel).
+  thread_local simdjson::dom::parser parser;
+  element root;
+  if (auto error = parser.parse(text.data(), text.size()).get(root); error) {
+    return DataLoss(std::string("stored inventory is not JSON: ") + simdjson::error_message(error));
   }
-  if (const Json* packages = GetArray(j, "packages")) {
-    for (const Json& e : *packages) {
+  object j;
+  if (root.get_object().get(j) != simdjson::SUCCESS) {
+    return DataLoss("stored inventory is not a JSON object");
+  }
+  analyze::Inventory inv;
+  object os;
+  if (j.at_key("os").get_object().get(os) == simdjson::SUCCESS) {
+    inv.os.id = Text(os, "id");
+    inv.os.version_id = Text(os, "version_id");
+    inv.os.pretty_name = Text(os, "pretty_name");
+    inv.os.source = Text(os, "source");
+  }
+  simdjson::dom::array packages;
+  if (j.at_key("packages").get_array().get(packages) == simdjson::SUCCESS) {
+    for (element e : packages) {
+      object o;
+      if (e.get_object().get(o) != simdjson::SUCCESS) {
+        return DataLoss("stored inventory has a package that is not an object");
+      }
       analyze::Package p;
-      if (!analyze::PackageTypeFromName(GetString(e, "type").value_or(""), p.type)) {
+      if (!analyze::PackageTypeFromName(Text(o, "type"), p.type)) {
         return DataLoss("stored inventory has an unknown package type");
       }
-      p.name = GetString(e, "name").value_or("");
-      p.version = GetString(e, "version").value_or("");
-      p.source_name = GetString(e, "source_name").value_or("");
-      p.source_version = GetString(e, "source_version").value_or("");
-      p.arch = GetString(e, "arch").value_or("");
-      p.dev = GetBool(e, "dev").value_or(false);
-      p.path = GetString(e, "path").value_or("");
-      p.layer_digest = GetString(e, "layer_digest").value_or("");
-      p.layer_diff_id = GetString(e, "layer_diff_id").value_or("");
-      p.analyzer = GetString(e, "analyzer").value_or("");
-      p.ecosystem = GetString(e, "ecosystem").value_or("");
-      p.purl = GetString(e, "purl").value_or("");
+      p.name = Text(o, "name");
+      p.version = Text(o, "version");
+      p.source_name = Text(o, "source_name");
+      p.source_version = Text(o, "source_version");
+      p.arch = Text(o, "arch");
+      bool dev = false;
+      if (o.at_key("dev").get_bool().get(dev) == simdjson::SUCCESS) p.dev = dev;
+      p.path = Text(o, "path");
+      p.layer_digest = Text(o, "layer_digest");
+      p.layer_diff_id = Text(o, "layer_diff_id");
+      p.analyzer = Text(o, "analyzer");
+      p.ecosystem = Text(o, "ecosystem");
+      p.purl = Text(o, "purl");
       inv.packages.push_back(std::move(p));
     }
   }
-  if (const Json* w = GetArray(j, "warnings")) {
-    for (const Json& e : *w) {
-      if (e.is_string()) inv.warnings.push_back(e.get<std::string>());
+  simdjson::dom::array warnings;
+  if (j.at_key("warnings").get_array().get(warnings) == simdjson::SUCCESS) {
+    for (element e : warnings) {
+      std::string_view w;
+      if (e.get_string().get(w) == simdjson::SUCCESS) inv.warnings.emplace_back(w);
     }
   }
   return inv;

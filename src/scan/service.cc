@@ -1,5 +1,6 @@
 #include "scan/service.h"
 
+#include <map>
 #include <random>
 #include <shared_mutex>
 #include <set>
@@ -90,6 +91,9 @@ CREATE TABLE scan_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 )sql"},
       {2, "scan: when an image's rescan duration starts (push, re-push, manual scan)", R"sql(
 ALTER TABLE scan_images ADD COLUMN armed_at INTEGER;
+)sql"},
+      {3, "scan: a re-match job's touched packages (NULL: the whole image)", R"sql(
+ALTER TABLE scan_jobs ADD COLUMN packages TEXT;
 )sql"},
   };
   return kMigrations;
@@ -284,7 +288,7 @@ Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
   const int64_t now = Ms(clock_.Now());
   // The most urgent due job decides: an analysis runs alone; re-matches are taken in a batch.
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare(
-      "SELECT id, repository, digest, kind, attempts FROM scan_jobs WHERE next_run <= ?1 AND "
+      "SELECT id, repository, digest, kind, attempts, packages FROM scan_jobs WHERE next_run <= ?1 AND "
       "(claimed_until IS NULL OR claimed_until < ?1) ORDER BY priority, next_run, id LIMIT ?2"));
   stmt.Bind(1, now).Bind(2, static_cast<int64_t>(std::max<size_t>(1, max_rematch)));
   std::vector<Job> jobs;
@@ -292,7 +296,10 @@ Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
-            static_cast<int>(stmt.ColumnInt(4)) + 1};
+            static_cast<int>(stmt.ColumnInt(4)) + 1, {}};
+    ASSIGN_OR_RETURN(job.packages,
+                     DecodePackageSet(stmt.ColumnIsNull(5) ? std::optional<std::string>()
+                                                           : std::optional(stmt.ColumnText(5))));
     if (!jobs.empty() && (job.kind != "rematch" || jobs.front().kind != "rematch")) break;
     jobs.push_back(std::move(job));
   }
@@ -324,13 +331,22 @@ Result<findings::ImageContext> Service::Context(std::string_view repository,
   return image;
 }
 
-Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& inventory,
-                                   bool first_scan, PreparedMatch& out) {
+Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& whole,
+                                   bool first_scan, BatchCache& cache, PreparedMatch& out) {
+  auto owned = std::make_shared<const analyze::Inventory>(whole);
+  const analyze::Inventory& inventory = *owned;
   ASSIGN_OR_RETURN(out.image, Context(job.repository, job.digest, inventory));
-  bool basic = false;
-  const registry::EffectiveScanning scanning = ScanningFor(job.repository, basic);
+  auto scanning = cache.scanning.find(job.repository);
+  if (scanning == cache.scanning.end()) {
+    bool basic = false;
+    registry::EffectiveScanning effective = ScanningFor(job.repository, basic);
+    scanning = cache.scanning.emplace(job.repository, std::pair(std::move(effective), basic)).first;
+  }
+  const bool basic = scanning->second.second;
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
-  if (!first_scan && (basic || scanning.scan_frequency != "CONTINUOUS_SCAN")) return false;
+  if (!first_scan && (basic || scanning->second.first.scan_frequency != "CONTINUOUS_SCAN")) {
+    return false;
+  }
   match::VulnDbSource* source = nullptr;
   {
     std::unique_lock create(source_mu_);
@@ -341,18 +357,46 @@ Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& inv
   match::MatchOptions match_options;
   match_options.os_only = basic;  // BASIC scanning covers OS packages only
   ASSIGN_OR_RETURN(match::MatchResult matched,
-                   match::MatchInventory(inventory, *source, match_options));
+                   match::MatchInventory(inventory, *source, match_options, &match_cache_));
+  auto result = std::make_shared<const match::MatchResult>(std::move(matched));
   out.facts.clear();
-  for (const auto& m : matched.matches) out.facts.push_back(findings::FactsFor(m, inventory));
+  for (const auto& m : result->matches) {
+    out.facts.push_back(findings::FactsFor(m, inventory, &cache.texts, /*lazy_detail=*/true));
+  }
+  out.inventory = std::move(owned);
+  out.matched = std::move(result);
   return true;
 }
 
-Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan) {
+Result<bool> Service::ComputeRematch(const Job& job, const analyze::Inventory& inventory,
+                                     BatchCache& cache, PreparedMatch& out) {
+  if (!job.packages) return ComputeFacts(job, inventory, false, cache, out);
+  // Only the touched packages: an advisory that names none of the others cannot change their
+  // findings, and the rest of the image is neither matched nor rewritten.
+  analyze::Inventory part;
+  part.os = inventory.os;
+  findings::PackageScope scope;
+  for (const analyze::Package& p : inventory.packages) {
+    if (!job.packages->count(IndexKey(p))) continue;
+    match::MatchKey key;
+    if (match::KeyFor(p, key)) scope.emplace(key.ecosystem, key.name);
+    part.packages.push_back(p);
+  }
+  out.scope = std::move(scope);
+  return ComputeFacts(job, part, false, cache, out);
+}
+
+Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan,
+                                                  std::set<std::string>* texts_stored) {
   // The caller holds the transaction: findings and their events commit together.
   ASSIGN_OR_RETURN(findings::ReconcileResult changes,
-                   findings::Reconcile(db_, prepared.image, prepared.facts, clock_.Now(),
-                                       first_scan ? std::chrono::milliseconds(0)
-                                                  : kReevaluationObservedGranularity));
+                   findings::Reconcile(
+                       db_, prepared.image, prepared.facts, clock_.Now(),
+                       {.observed_granularity = first_scan ? std::chrono::milliseconds(0)
+                                                           : kReevaluationObservedGranularity,
+                        .scope = prepared.scope ? &*prepared.scope : nullptr,
+                        .texts_stored = texts_stored,
+                        .describe_changes = static_cast<bool>(options_.on_results)}));
   if (options_.on_results) {
     ASSIGN_OR_RETURN(findings::SeveritySummary summary,
                      findings::SummarizeImage(db_, prepared.image.repository,
@@ -369,20 +413,19 @@ Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared,
 }
 
 Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
-  const auto t0 = std::chrono::steady_clock::now();
   PreparedMatch prepared;
-  ASSIGN_OR_RETURN(bool applies, ComputeFacts(job, inventory, first_scan, prepared));
+  BatchCache cache;
+  ASSIGN_OR_RETURN(bool applies, first_scan ? ComputeFacts(job, inventory, true, cache, prepared)
+                                            : ComputeRematch(job, inventory, cache, prepared));
   if (!applies) return Status::Ok();
-  const auto t1 = std::chrono::steady_clock::now();
+  return RecordOne(job, prepared, first_scan);
+}
+
+Status Service::RecordOne(const Job& job, const PreparedMatch& prepared, bool first_scan) {
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan));
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan, nullptr));
   RETURN_IF_ERROR(tx.Commit());
-  const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
-  log::Debug("image match timing", {{"image", job.repository + "@" + job.digest},
-                                    {"matches", prepared.facts.size()},
-                                    {"match_ms", ms(t1 - t0)},
-                                    {"reconcile_ms", ms(std::chrono::steady_clock::now() - t1)}});
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
                               {"changes", changes.changes.size()}});
@@ -495,25 +538,28 @@ Status Service::RunRematchBatch(const std::vector<Job>& jobs) {
   };
   std::vector<Item> items;
   items.reserve(jobs.size());
+  BatchCache cache;
   for (const Job& job : jobs) {
     Item item{&job, {}, false, Status::Ok()};
     auto inventory = StoredInventory(job);
     if (!inventory.ok()) {
       item.status = inventory.status();
     } else if (*inventory) {
-      auto applies = ComputeFacts(job, **inventory, false, item.prepared);
+      auto applies = ComputeRematch(job, **inventory, cache, item.prepared);
       if (applies.ok()) item.applies = *applies;
       else item.status = applies.status();
     }
     items.push_back(std::move(item));
   }
   size_t changed = 0;
+  std::set<std::string> texts_stored;  // in this batch's transaction
   Status batch = [&]() -> Status {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
     for (const Item& item : items) {
       if (item.status.ok() && item.applies) {
-        ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(item.prepared, false));
+        ASSIGN_OR_RETURN(findings::ReconcileResult changes,
+                         Record(item.prepared, false, &texts_stored));
         changed += changes.changes.size();
       }
       RETURN_IF_ERROR(FinishJob(*item.job, item.status));
@@ -565,8 +611,10 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       touched.insert(imp.packages.begin(), imp.packages.end());
     }
     RETURN_IF_ERROR((*source)->Refresh());
+    match_cache_.Clear();
   }
-  std::set<std::pair<std::string, std::string>> images;
+  // Image → the touched packages it holds: only those are matched again.
+  std::map<std::pair<std::string, std::string>, PackageSet> images;
   {
     auto lock = db_.Lock();
     for (const auto& [ecosystem, name] : touched) {
@@ -576,15 +624,15 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       for (;;) {
         ASSIGN_OR_RETURN(bool row, stmt.Step());
         if (!row) break;
-        images.emplace(stmt.ColumnText(0), stmt.ColumnText(1));
+        images[{stmt.ColumnText(0), stmt.ColumnText(1)}].emplace(ecosystem, name);
       }
     }
   }
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
   const TimePoint now = clock_.Now();
-  for (const auto& [repository, digest] : images) {
-    RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, true, now));
+  for (const auto& [image, packages] : images) {
+    RETURN_IF_ERROR(EnqueueJob(db_, image.first, image.second, true, now, &packages));
   }
   ASSIGN_OR_RETURN(auto save, db_.Prepare("INSERT INTO scan_state(key, value) VALUES "
                                           "('vulndb_import', ?) ON CONFLICT(key) DO UPDATE SET "
@@ -647,6 +695,9 @@ void Service::PollLoop() {
       last_eligibility = clock_.Now();
       auto applied = CheckEligibility();
       if (!applied.ok()) log::Error("rescan duration", {{"error", applied.status().ToString()}});
+      // Texts of vulnerabilities no finding shows any more (revised or withdrawn advisories).
+      auto texts = findings::DeleteUnusedFindingTexts(db_);
+      if (!texts.ok()) log::Error("finding texts", {{"error", texts.status().ToString()}});
     }
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_; })) return;

@@ -16,9 +16,11 @@
 #include <chrono>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <shared_mutex>
 #include <string>
 #include <thread>
@@ -30,6 +32,7 @@
 #include "findings/finding.h"
 #include "findings/store.h"
 #include "match/advisory_source.h"
+#include "match/matcher.h"
 #include "registry/registry.h"
 #include "registry/repository_settings.h"
 #include "registry/scanning_config.h"
@@ -101,11 +104,21 @@ class Service final : public registry::Observer {
     int64_t id = 0;
     std::string repository, digest, kind;
     int attempts = 0;
+    std::optional<PackageSet> packages;  // a re-match's touched packages; nullopt: all
   };
   // What a match produced for one image, before it is recorded.
   struct PreparedMatch {
     findings::ImageContext image;
+    // What the facts' lazily built details refer to.
+    std::shared_ptr<const analyze::Inventory> inventory;
+    std::shared_ptr<const match::MatchResult> matched;
     std::vector<findings::FindingFacts> facts;
+    std::optional<findings::PackageScope> scope;  // set when only some packages were matched
+  };
+  // What the images of one batch share while they are matched.
+  struct BatchCache {
+    std::map<std::string, std::pair<registry::EffectiveScanning, bool>> scanning;  // + basic
+    findings::TextCache texts;
   };
   // Due jobs, claimed: one analysis, or up to `max_rematch` re-matches.
   Result<std::vector<Job>> ClaimJobs(size_t max_rematch);
@@ -119,10 +132,16 @@ class Service final : public registry::Observer {
   Result<std::optional<analyze::Inventory>> StoredInventory(const Job& job);
   // Matches; false when continuous re-evaluation does not apply to the image.
   Result<bool> ComputeFacts(const Job& job, const analyze::Inventory& inventory, bool first_scan,
-                            PreparedMatch& out);
+                            BatchCache& cache, PreparedMatch& out);
+  // Matches a stored inventory again: only the job's touched packages when it has a list.
+  Result<bool> ComputeRematch(const Job& job, const analyze::Inventory& inventory,
+                              BatchCache& cache, PreparedMatch& out);
   // Reconciles and calls the results hook; the caller holds the transaction.
-  Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan);
+  // `texts_stored`: the vulnerability texts this transaction already wrote (may be null).
+  Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan,
+                                           std::set<std::string>* texts_stored);
   surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan);
+  surveyor::Status RecordOne(const Job& job, const PreparedMatch& prepared, bool first_scan);
   // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
   // none was ever set: ENHANCED, every repository, continuously).
   registry::EffectiveScanning ScanningFor(std::string_view repository, bool& basic);
@@ -144,6 +163,7 @@ class Service final : public registry::Observer {
 
   std::shared_mutex source_mu_;  // guards source_ creation and Refresh (exclusive)
   std::unique_ptr<match::VulnDbSource> source_;
+  match::MatchCache match_cache_;  // cleared with every Refresh
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -56,7 +56,27 @@ std::string Statement::ColumnText(int index) const {
   return p ? std::string(static_cast<const char*>(p), static_cast<size_t>(n)) : std::string();
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Statement::~Statement() {
+  if (stmt_ == nullptr) return;
+  if (owner_ != nullptr) {
+    owner_->Release(std::move(sql_), stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+}
+
+Database::~Database() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  sqlite3_close_v2(db_);
+}
+
+void Database::Release(std::string sql, sqlite3_stmt* stmt) {
+  sqlite3_reset(stmt);
+  sqlite3_clear_bindings(stmt);
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() < kMaxCachedStatements && cache_.emplace(std::move(sql), stmt).second) return;
+  sqlite3_finalize(stmt);
+}
 
 Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   sqlite3* raw = nullptr;
@@ -77,12 +97,21 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
 }
 
 Result<Statement> Database::Prepare(std::string_view sql) {
+  std::string key(sql);
+  {
+    std::lock_guard lock(cache_mu_);
+    if (auto it = cache_.find(key); it != cache_.end()) {
+      sqlite3_stmt* cached = it->second;
+      cache_.erase(it);
+      return Statement(this, db_, cached, std::move(key));
+    }
+  }
   sqlite3_stmt* stmt = nullptr;
   if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt, nullptr) !=
       SQLITE_OK) {
     return SqliteError(db_, "prepare");
   }
-  return Statement(db_, stmt);
+  return Statement(this, db_, stmt, std::move(key));
 }
 
 Status Database::Exec(std::string_view sql) {

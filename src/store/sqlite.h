@@ -1,6 +1,8 @@
 // A thin RAII layer over SQLite: a connection opened in WAL mode, prepared statements with typed
 // binds and columns, transactions, and versioned schema migrations. A Database is shared by
 // threads through its mutex (`Lock()`); statements belong to the thread holding the lock.
+// Prepared statements are kept for reuse (a bounded cache keyed by SQL text): a Statement goes
+// back to its Database, reset, when it is destroyed, so it must not outlive the Database.
 #pragma once
 
 #include <sqlite3.h>
@@ -11,17 +13,27 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/status.h"
 
 namespace surveyor::store {
 
+class Database;
+
 class Statement {
  public:
   Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~Statement() { sqlite3_finalize(stmt_); }
-  Statement(Statement&& o) noexcept : db_(o.db_), stmt_(o.stmt_) { o.stmt_ = nullptr; }
+  // A statement that returns to `owner`'s cache under `sql` when destroyed.
+  Statement(Database* owner, sqlite3* db, sqlite3_stmt* stmt, std::string sql)
+      : db_(db), stmt_(stmt), owner_(owner), sql_(std::move(sql)) {}
+  ~Statement();
+  Statement(Statement&& o) noexcept
+      : db_(o.db_), stmt_(o.stmt_), owner_(o.owner_), sql_(std::move(o.sql_)) {
+    o.stmt_ = nullptr;
+    o.owner_ = nullptr;
+  }
   Statement(const Statement&) = delete;
   Statement& operator=(const Statement&) = delete;
 
@@ -44,12 +56,15 @@ class Statement {
   }
 
   int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
+  double ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
   std::string ColumnText(int index) const;
   bool ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
  private:
   sqlite3* db_;
   sqlite3_stmt* stmt_;
+  Database* owner_ = nullptr;
+  std::string sql_;
 };
 
 // One step of a component's schema. Append only: a released step is never edited.
@@ -90,9 +105,16 @@ class Database {
   void Rollback() { (void)Exec("ROLLBACK"); }
 
  private:
+  friend class Statement;
+  static constexpr size_t kMaxCachedStatements = 256;
   explicit Database(sqlite3* db) : db_(db) {}
+  // Takes back a statement that was handed out by Prepare (finalizes it when the cache is full
+  // or already holds one for the same SQL).
+  void Release(std::string sql, sqlite3_stmt* stmt);
   sqlite3* db_;
   std::recursive_mutex mu_;
+  std::mutex cache_mu_;  // guards cache_ only: Prepare may run without the database lock
+  std::unordered_map<std::string, sqlite3_stmt*> cache_;
 };
 
 // Holds the database lock and an open transaction; rolls back unless Commit() succeeded.

@@ -1,0 +1,37 @@
+// How a finding is stored and read back. A row holds the finding's own JSON (identity, resource,
+// packages, remediation), columns for everything that changes or is filtered on (status,
+// severity, score, fix, exploit, EPSS, title, timestamps), and the key of its vulnerability's
+// shared text (finding_texts). Reading overlays the columns and merges the text, so a changed
+// status, severity or description never rewrites the finding's JSON. Readers outside src/findings select with these too.
+#pragma once
+
+#include <string>
+
+#include "common/json.h"
+#include "findings/finding.h"
+#include "store/sqlite.h"
+
+namespace surveyor::findings {
+
+// The columns ReadFinding reads, in order, and the FROM clause they need (findings joined with
+// their text). Column names of `findings` stay unambiguous in conditions built on top.
+inline constexpr const char* kFindingColumns =
+    "findings.finding, finding_texts.body, findings.status, findings.title, findings.severity, "
+    "findings.inspector_score, findings.epss, findings.fix_available, findings.exploit_available, "
+    "findings.first_observed, findings.last_observed, findings.updated";
+inline constexpr int kFindingColumnCount = 12;
+inline constexpr const char* kFindingFrom =
+    "findings LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
+
+// The wire-shape Finding from a row selected with kFindingColumns starting at `first`.
+Result<Json> ReadFinding(store::Statement& stmt, int first = 0);
+
+// One finding by row id (NotFound when it is gone). The caller holds the lock.
+Result<Json> ReadFindingById(store::Database& db, int64_t id);
+
+// The part of a finding JSON that is stored in the row: without the overlaid members and the
+// shared text (which FindingJson merged in).
+Json StoredFindingJson(const FindingFacts& facts, const ImageContext& image,
+                       const std::string& arn);
+
+}  // namespace surveyor::findings
