@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <map>
 
+#include "vulndb/canonical_json.h"
 #include "vulndb/ecosystems.h"
 #include "vulndb/merge.h"
 
@@ -149,21 +150,6 @@ class Stmt {
 std::string Sha256Hex(std::string_view data) {
   Hasher h;
   h.Update(data);
-  return h.Finish().hex();
-}
-
-// The parts of an advisory (as its canonical JSON) that affect matching, severity or fix.
-std::string MatchDigest(const Json& j) {
-  Hasher h;
-  for (const char* key : {"id", "affected", "severity", "cvss", "vendor_severity", "withdrawn",
-                          "canonical_id", "aliases"}) {
-    auto it = j.find(key);
-    if (it == j.end()) continue;
-    h.Update(key);
-    h.Update("=");
-    h.Update(it->is_string() ? it->get_ref<const std::string&>() : DumpJson(*it));
-    h.Update("\n");
-  }
   return h.Finish().hex();
 }
 
@@ -681,10 +667,11 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     }
   }
   ++summary_.records;
-  const Json json = ToJson(a);
-  const std::string body = DumpJson(json);
+  // The stored body and the digest of what matching depends on (see canonical_json.h).
+  const CanonicalRecord canonical = WriteCanonicalRecord(a);
+  const std::string& body = canonical.body;
+  const std::string& match_digest = canonical.match_digest;
   const std::string body_digest = Sha256Hex(body);
-  const std::string match_digest = MatchDigest(json);
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
   if (!source_was_empty_) {
