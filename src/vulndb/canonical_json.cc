@@ -4,6 +4,8 @@
 #include <string_view>
 #include <utility>
 
+#include <openssl/evp.h>
+
 #include "common/digest.h"
 
 namespace surveyor::vulndb {
@@ -299,12 +301,12 @@ CanonicalRecord WriteCanonicalRecord(const Advisory& a) {
     o.StringIfNotEmpty("withdrawn", a.withdrawn);
   }
   // The same bytes MatchDigestOf hashes: string members raw, the others as dumped above.
-  Hasher h;
+  std::string input;
   auto member = [&](std::string_view name, std::string_view value) {
-    h.Update(name);
-    h.Update("=");
-    h.Update(value);
-    h.Update("\n");
+    input.append(name);
+    input += '=';
+    input.append(value);
+    input += '\n';
   };
   auto span = [&](const Span& s) { return std::string_view(out).substr(s.first, s.second - s.first); };
   member("id", a.id);
@@ -315,8 +317,27 @@ CanonicalRecord WriteCanonicalRecord(const Advisory& a) {
   if (!a.withdrawn.empty()) member("withdrawn", a.withdrawn);
   if (!a.canonical_id.empty()) member("canonical_id", a.canonical_id);
   if (!a.aliases.empty()) member("aliases", span(aliases));
-  rec.match_digest = h.Finish().hex();
+  rec.match_digest = Sha256Hex(input);
   return rec;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  struct Context {
+    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() {
+      EVP_MD_CTX_free(ctx);
+      EVP_MD_free(md);
+    }
+  };
+  thread_local Context c;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (c.md == nullptr || c.ctx == nullptr || EVP_DigestInit_ex2(c.ctx, c.md, nullptr) != 1 ||
+      EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(c.ctx, out, &len) != 1) {
+    return ComputeDigest(data).hex();  // OpenSSL out of memory: the slow path still works
+  }
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 std::string MatchDigestOf(const Json& j) {

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "common/digest.h"
 #include "vulndb/builtin.h"
 #include "vulndb/test_sink.h"
 
@@ -174,6 +175,16 @@ TEST(CanonicalJsonTest, RandomStringsFromInterestingBytes) {
     std::string out;
     AppendCanonicalJson(Json(s), out);
     ASSERT_EQ(out, DumpJson(Json(s))) << testing::PrintToString(s);
+  }
+}
+
+TEST(CanonicalJsonTest, Sha256HexAsCommonComputesIt) {
+  // FIPS 180-2 example: sha256("abc").
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string data;
+  for (int i = 0; i < 3000; ++i) {
+    EXPECT_EQ(Sha256Hex(data), ComputeDigest(data).hex()) << i;
+    data += static_cast<char>(i * 7);
   }
 }
 

@@ -102,6 +102,12 @@ class Stmt {
     sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_TRANSIENT);
     return *this;
   }
+  // Binds without a copy: `s` must outlive the statement's next Run/Step (the hot import path
+  // binds locals and runs at once).
+  Stmt& BindRef(int i, std::string_view s) {
+    sqlite3_bind_text(stmt_, i, s.data(), static_cast<int>(s.size()), SQLITE_STATIC);
+    return *this;
+  }
   Stmt& Bind(int i, int64_t v) {
     sqlite3_bind_int64(stmt_, i, v);
     return *this;
@@ -146,12 +152,6 @@ class Stmt {
   int rc_;
   bool cached_ = false;
 };
-
-std::string Sha256Hex(std::string_view data) {
-  Hasher h;
-  h.Update(data);
-  return h.Finish().hex();
-}
 
 Json EnrichmentJson(const Enrichment& e) {
   Json j = Json::object();
@@ -590,7 +590,7 @@ Status ImportSession::RecordChange(Change c) {
          db_.stmt_cache_);
   RETURN_IF_ERROR(s.status());
   RETURN_IF_ERROR(
-      s.Bind(1, summary_.import_id).Bind(2, c.kind).Bind(3, c.source).Bind(4, c.key).Bind(5, c.id).Run());
+      s.Bind(1, summary_.import_id).BindRef(2, c.kind).BindRef(3, c.source).BindRef(4, c.key).BindRef(5, c.id).Run());
   if (summary_.changes.size() < kMaxSummaryEntries) {
     summary_.changes.push_back(std::move(c));
   } else {
@@ -658,7 +658,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   {
     Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
-    s.Bind(1, record.key);
+    s.BindRef(1, record.key);
     auto r = s.Step();
     if (!r.ok()) return Fail(r.status());
     if (sqlite3_changes(db) == 0) {
@@ -677,7 +677,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   if (!source_was_empty_) {
     Stmt s(db, "SELECT match_digest, body_digest, withdrawn FROM records WHERE source = ? AND key = ?", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
-    s.Bind(1, source).Bind(2, record.key);
+    s.BindRef(1, source).BindRef(2, record.key);
     auto row = s.Step();
     if (!row.ok()) return Fail(row.status());
     if (*row) {
@@ -699,14 +699,14 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name) VALUES(?, ?, ?)",
            db_.stmt_cache_);
     RETURN_IF_ERROR(t.status());
-    return t.Bind(1, summary_.import_id).Bind(2, eco).Bind(3, name).Run();
+    return t.Bind(1, summary_.import_id).BindRef(2, eco).BindRef(3, name).Run();
   };
   if (existed) {
     if (!kind.empty()) {
       // The old record's packages are touched too (a package may have been dropped).
       Stmt old(db, "SELECT ecosystem, name FROM packages WHERE source = ? AND key = ?", db_.stmt_cache_);
       RETURN_IF_ERROR(Fail(old.status()));
-      old.Bind(1, source).Bind(2, record.key);
+      old.BindRef(1, source).BindRef(2, record.key);
       std::vector<std::pair<std::string, std::string>> pk;
       while (true) {
         auto row = old.Step();
@@ -718,25 +718,25 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     }
     for (const char* sql : {"DELETE FROM packages WHERE source = ? AND key = ?",
                             "DELETE FROM aliases WHERE source = ? AND key = ?"}) {
-      Stmt d(db, sql);
+      Stmt d(db, sql, db_.stmt_cache_);
       RETURN_IF_ERROR(Fail(d.status()));
-      RETURN_IF_ERROR(Fail(d.Bind(1, source).Bind(2, record.key).Run()));
+      RETURN_IF_ERROR(Fail(d.BindRef(1, source).BindRef(2, record.key).Run()));
     }
   }
   {
     Stmt s(db, "INSERT OR REPLACE INTO records(source, key, id, canonical_id, modified, withdrawn,"
                " match_digest, body_digest, body) VALUES(?,?,?,?,?,?,?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
-    s.Bind(1, source).Bind(2, record.key).Bind(3, a.id).Bind(4, a.canonical_id).Bind(5, a.modified)
-        .Bind(6, static_cast<int64_t>(withdrawn)).Bind(7, match_digest).Bind(8, body_digest)
-        .Bind(9, body);
+    s.BindRef(1, source).BindRef(2, record.key).BindRef(3, a.id).BindRef(4, a.canonical_id).BindRef(5, a.modified)
+        .Bind(6, static_cast<int64_t>(withdrawn)).BindRef(7, match_digest).BindRef(8, body_digest)
+        .BindRef(9, body);
     RETURN_IF_ERROR(Fail(s.Run()));
   }
   {
     Stmt s(db, "INSERT OR IGNORE INTO aliases(alias, source, key) VALUES(?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     for (const std::string& alias : a.aliases) {
-      RETURN_IF_ERROR(Fail(s.Bind(1, alias).Bind(2, source).Bind(3, record.key).Run()));
+      RETURN_IF_ERROR(Fail(s.BindRef(1, alias).BindRef(2, source).BindRef(3, record.key).Run()));
     }
   }
   {
@@ -746,7 +746,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
       if (af.package.name.empty()) continue;
       const std::string norm = NormalizePackageName(af.package.ecosystem, af.package.name);
       RETURN_IF_ERROR(Fail(
-          s.Bind(1, af.package.ecosystem).Bind(2, norm).Bind(3, source).Bind(4, record.key).Bind(5, a.id).Run()));
+          s.BindRef(1, af.package.ecosystem).BindRef(2, norm).BindRef(3, source).BindRef(4, record.key).BindRef(5, a.id).Run()));
       if (!kind.empty()) RETURN_IF_ERROR(Fail(touch(af.package.ecosystem, norm)));
     }
   }
