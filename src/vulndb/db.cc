@@ -228,6 +228,12 @@ Result<std::unique_ptr<VulnDb>> VulnDb::Open(const std::string& dir, const Clock
                     (db->db_ ? sqlite3_errmsg(db->db_) : "out of memory"));
   }
   sqlite3_busy_timeout(db->db_, 10000);
+  // 16 KiB pages for a new database (an existing one keeps its page size): records are ~1.5 KiB
+  // and up to tens of KiB, so 4 KiB pages packed them badly and sent long ones to overflow
+  // pages; an import wrote four times as many pages (WAL frames, checkpoint) for 9% more bytes.
+  // Measured: the Go database's import 16.8k -> 22.3k records/s; reads (bench BM_RecordsFor,
+  // BM_DbLookup) unchanged.
+  RETURN_IF_ERROR(db->Exec("PRAGMA page_size=16384"));
   RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=NORMAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=OFF"));
