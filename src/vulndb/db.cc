@@ -660,8 +660,31 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   sqlite3* db = db_.db_;
   const std::string& source = summary_.source;
   Advisory& a = record.advisory;
-  // One key once per import.
-  {
+  // The stored body and the digest of what matching depends on (see canonical_json.h).
+  const CanonicalRecord canonical = WriteCanonicalRecord(a);
+  const std::string& body = canonical.body;
+  const std::string& match_digest = canonical.match_digest;
+  const std::string body_digest = Sha256Hex(body);
+  const bool withdrawn = !a.withdrawn.empty();
+  auto bind_record = [&](Stmt& s) -> Stmt& {
+    return s.BindRef(1, source).BindRef(2, record.key).BindRef(3, a.id).BindRef(4, a.canonical_id)
+        .BindRef(5, a.modified).Bind(6, static_cast<int64_t>(withdrawn)).BindRef(7, match_digest)
+        .BindRef(8, body_digest).BindRef(9, body);
+  };
+  // One key once per import. A source that started empty is written without lookups: the
+  // records table itself says whether this import stored the key already, and since nothing
+  // can be gone at Commit the keys seen need not be kept.
+  if (source_was_empty_) {
+    Stmt s(db, "INSERT INTO records(source, key, id, canonical_id, modified, withdrawn, match_digest,"
+               " body_digest, body) VALUES(?,?,?,?,?,?,?,?,?) ON CONFLICT(source, key) DO NOTHING",
+           db_.stmt_cache_);
+    RETURN_IF_ERROR(Fail(s.status()));
+    RETURN_IF_ERROR(Fail(bind_record(s).Run()));
+    if (sqlite3_changes(db) == 0) {
+      OnSkip({record.key, "duplicate record key in this import", false});
+      return Status::Ok();
+    }
+  } else {
     Stmt s(db, "INSERT OR IGNORE INTO temp.seen(key) VALUES(?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
     s.BindRef(1, record.key);
@@ -673,11 +696,6 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     }
   }
   ++summary_.records;
-  // The stored body and the digest of what matching depends on (see canonical_json.h).
-  const CanonicalRecord canonical = WriteCanonicalRecord(a);
-  const std::string& body = canonical.body;
-  const std::string& match_digest = canonical.match_digest;
-  const std::string body_digest = Sha256Hex(body);
   std::string old_match, old_body;
   bool old_withdrawn = false, existed = false;
   if (!source_was_empty_) {
@@ -694,7 +712,6 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     }
   }
   if (existed && old_body == body_digest) return Status::Ok();  // identical
-  const bool withdrawn = !a.withdrawn.empty();
   std::string kind;
   if (!existed) {
     kind = "added";
@@ -729,14 +746,11 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
       RETURN_IF_ERROR(Fail(d.BindRef(1, source).BindRef(2, record.key).Run()));
     }
   }
-  {
+  if (!source_was_empty_) {
     Stmt s(db, "INSERT OR REPLACE INTO records(source, key, id, canonical_id, modified, withdrawn,"
                " match_digest, body_digest, body) VALUES(?,?,?,?,?,?,?,?,?)", db_.stmt_cache_);
     RETURN_IF_ERROR(Fail(s.status()));
-    s.BindRef(1, source).BindRef(2, record.key).BindRef(3, a.id).BindRef(4, a.canonical_id).BindRef(5, a.modified)
-        .Bind(6, static_cast<int64_t>(withdrawn)).BindRef(7, match_digest).BindRef(8, body_digest)
-        .BindRef(9, body);
-    RETURN_IF_ERROR(Fail(s.Run()));
+    RETURN_IF_ERROR(Fail(bind_record(s).Run()));
   }
   {
     Stmt s(db, "INSERT OR IGNORE INTO aliases(alias, source, key) VALUES(?,?,?)", db_.stmt_cache_);
@@ -753,8 +767,9 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
       const std::string norm = NormalizePackageName(af.package.ecosystem, af.package.name);
       RETURN_IF_ERROR(Fail(
           s.BindRef(1, af.package.ecosystem).BindRef(2, norm).BindRef(3, source).BindRef(4, record.key).BindRef(5, a.id).Run()));
-      if (!kind.empty()) RETURN_IF_ERROR(Fail(touch(af.package.ecosystem, norm)));
     }
+    // The new packages of added, changed and withdrawn records are touched at Commit, in one
+    // statement over import_changes.
   }
   if (!kind.empty()) {
     if (kind == "added") ++summary_.added;
@@ -831,9 +846,20 @@ Result<ImportSummary> ImportSession::Commit(const std::string& etag, const std::
     Abort(s);
     return s;
   };
-  // Records (and facts) that the feed no longer has.
-  std::vector<std::pair<std::string, std::string>> gone;
   {
+    // The packages of the records this import added, changed or withdrew (their old packages
+    // were touched before they were replaced).
+    Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name)"
+               " SELECT DISTINCT ?1, p.ecosystem, p.name FROM import_changes c"
+               " JOIN packages p ON p.source = c.source AND p.key = c.key"
+               " WHERE c.import_id = ?1 AND c.kind IN ('added', 'changed', 'withdrawn')");
+    if (Status st = t.status(); !st.ok()) return fail(st);
+    if (Status st = t.Bind(1, summary_.import_id).Run(); !st.ok()) return fail(st);
+  }
+  // Records (and facts) that the feed no longer has; none when the source started empty (every
+  // record stored is from this import).
+  std::vector<std::pair<std::string, std::string>> gone;
+  if (!source_was_empty_) {
     Stmt s(db, "SELECT key, id FROM records WHERE source = ? AND key NOT IN (SELECT key FROM temp.seen)"
                " ORDER BY key");
     if (!s.status().ok()) return fail(s.status());
