@@ -4,7 +4,7 @@
 // Scope: single-disk archives, zip64 included, whose entries are stored or deflated, not
 // encrypted and have ASCII names; Check() says whether an archive is one, and the importer reads
 // every other archive with libarchive as before. Every entry is checked against its CRC-32 and
-// size. Memory: a 64 KiB input buffer and the current entry; the central directory is read one
+// size. Memory: three 64 KiB buffers and the current entry; the central directory is read one
 // record at a time, never held whole. Not thread-safe; one reader per archive.
 #pragma once
 
@@ -90,6 +90,17 @@ class ZipReader {
   struct Inflater;
   ZipReader(ZipInput& in, uint64_t entries, uint64_t cd_offset, uint64_t cd_end);
   Status Refill();
+  Status ReadAt(uint64_t offset, char* buf, size_t n);
+
+  static constexpr size_t kWindow = 1 << 16;
+  struct Window {
+    std::unique_ptr<char[]> data;
+    uint64_t offset = 0;
+    size_t len = 0;
+    uint64_t used = 0;  // for least-recently-used replacement
+  };
+  Window windows_[2];
+  uint64_t clock_ = 0;
 
   ZipInput& in_;
   uint64_t entries_, next_entry_ = 0;
