@@ -166,11 +166,25 @@ TEST(CanonicalJsonTest, EveryTwoByteString) {
   }
 }
 
+// Every byte value at every position of a longer string: the writer skips clean runs eight
+// bytes at a time, and must see a byte that needs escaping wherever it is.
+TEST(CanonicalJsonTest, EveryByteAtEveryPosition) {
+  for (size_t pos = 0; pos < 24; ++pos) {
+    for (int b = 0; b < 256; ++b) {
+      std::string s(24, 'a');
+      s[pos] = static_cast<char>(b);
+      std::string out;
+      AppendCanonicalJson(Json(s), out);
+      ASSERT_EQ(out, DumpJson(Json(s))) << pos << " " << b;
+    }
+  }
+}
+
 TEST(CanonicalJsonTest, RandomStringsFromInterestingBytes) {
   const std::string alphabet("a\"\\\x01\x1f\x7f\x80\xbf\xc2\xc3\xdf\xe0\xed\xef\xf0\xf4\xf5\xff\x9f\xa0\x90\x8f", 24);
   std::mt19937 rng(7);
   for (int i = 0; i < 50000; ++i) {
-    std::string s(rng() % 9, 'x');
+    std::string s(rng() % 41, 'x');  // beyond 8 bytes: the word-at-a-time scan
     for (char& c : s) c = alphabet[rng() % alphabet.size()];
     std::string out;
     AppendCanonicalJson(Json(s), out);
