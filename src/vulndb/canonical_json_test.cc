@@ -181,7 +181,8 @@ TEST(CanonicalJsonTest, EveryByteAtEveryPosition) {
 }
 
 TEST(CanonicalJsonTest, RandomStringsFromInterestingBytes) {
-  const std::string alphabet("a\"\\\x01\x1f\x7f\x80\xbf\xc2\xc3\xdf\xe0\xed\xef\xf0\xf4\xf5\xff\x9f\xa0\x90\x8f", 24);
+  static constexpr char kAlphabet[] = "a\"\\\x01\x1f\x7f\x80\xbf\xc2\xc3\xdf\xe0\xed\xef\xf0\xf4\xf5\xff\x9f\xa0\x90\x8f";
+  const std::string alphabet(kAlphabet, sizeof kAlphabet - 1);
   std::mt19937 rng(7);
   for (int i = 0; i < 50000; ++i) {
     std::string s(rng() % 41, 'x');  // beyond 8 bytes: the word-at-a-time scan
