@@ -5,6 +5,10 @@
 //   BM_ImportLargeZip peak RSS while importing a synthetic zip of N records (state/arg = N):
 //                     streamed, so the peak should not grow with N.
 //   BM_IndexLookup*   package index lookups by (ecosystem, name).
+//   BM_RecordsFor     reading stored records back by id (what matching does per advisory), and
+//   BM_DbLookup       the package index in SQLite (db lookup): the read side, on a database
+//                     written by the import above, so that storage tuning for the import shows
+//                     its cost here too.
 // Run: build/bench/bench_vulndb  (add --benchmark_filter=… to pick one)
 #include <archive.h>
 #include <archive_entry.h>
@@ -12,6 +16,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -223,6 +228,72 @@ void BM_IndexLookupNormalisingPyPI(benchmark::State& state) {
 }
 BENCHMARK(BM_IndexLookupNormalisingPyPI);
 
+struct ReadFixture {
+  std::unique_ptr<VulnDb> db;
+  std::vector<std::string> ids;                              // record ids, shuffled
+  std::vector<std::pair<std::string, std::string>> packages;  // (ecosystem, name), shuffled
+};
+
+ReadFixture& Read() {
+  static ReadFixture* f = [] {
+    auto* fx = new ReadFixture();
+    int64_t records = 0;
+    const fs::path zip = ImportZip(records);
+    const fs::path dbdir = BenchDir() / "db-read";
+    fs::remove_all(dbdir);
+    {
+      auto db = VulnDb::Open(dbdir.string());
+      ImportRequest req;
+      req.location = zip.string();
+      (void)RunImport(**db, req);
+    }
+    fx->db = std::move(VulnDb::Open(dbdir.string())).value();  // a new connection: cold cache
+    (void)fx->db->ForEachIndexEntry([&](const std::string& e, const std::string& n, const PackageRef& r) {
+      fx->ids.push_back(r.id);
+      if (fx->packages.empty() || fx->packages.back() != std::make_pair(e, n)) fx->packages.emplace_back(e, n);
+    });
+    std::sort(fx->ids.begin(), fx->ids.end());
+    fx->ids.erase(std::unique(fx->ids.begin(), fx->ids.end()), fx->ids.end());
+    std::shuffle(fx->ids.begin(), fx->ids.end(), std::mt19937(42));
+    std::shuffle(fx->packages.begin(), fx->packages.end(), std::mt19937(43));
+    return fx;
+  }();
+  return *f;
+}
+
+void BM_RecordsFor(benchmark::State& state) {
+  ReadFixture& f = Read();
+  size_t i = 0, found = 0;
+  for (auto _ : state) {
+    auto r = f.db->RecordsFor(f.ids[i++ % f.ids.size()]);
+    if (r.ok()) found += r->size();
+  }
+  if (found == 0) state.SkipWithError("no records found");
+  state.counters["ids"] = static_cast<double>(f.ids.size());
+}
+BENCHMARK(BM_RecordsFor);
+
+void BM_DbLookup(benchmark::State& state) {
+  ReadFixture& f = Read();
+  size_t i = 0, found = 0;
+  for (auto _ : state) {
+    const auto& [e, n] = f.packages[i++ % f.packages.size()];
+    auto r = f.db->Lookup(e, n);
+    if (r.ok()) found += r->size();
+  }
+  if (found == 0) state.SkipWithError("no packages found");
+}
+BENCHMARK(BM_DbLookup);
+
 }  // namespace
 
-BENCHMARK_MAIN();
+// BENCHMARK_MAIN, plus removing the scratch directory (zips, databases) at the end.
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::error_code ec;
+  fs::remove_all(BenchDir(), ec);
+  return 0;
+}

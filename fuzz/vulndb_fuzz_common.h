@@ -1,13 +1,17 @@
 // Shared body of the vulndb parser fuzz targets: the input is one document of the target's
-// format; parsing must never crash, hang or leak, whatever it returns. Each target defines
-// SURVEYOR_FUZZ_FORMAT before including this file.
+// format; parsing must never crash, hang or leak, whatever it returns, and every advisory it
+// yields must be stored (WriteCanonicalRecord) exactly as its JSON tree dumps (the two writers
+// are checked against each other). Each target defines SURVEYOR_FUZZ_FORMAT before including
+// this file.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <string_view>
 
 #include "vulndb/builtin.h"
+#include "vulndb/canonical_json.h"
 #include "vulndb/feed.h"
 
 namespace surveyor::vulndb {
@@ -15,8 +19,10 @@ namespace surveyor::vulndb {
 class DiscardingSink final : public RecordSink {
  public:
   Status OnAdvisory(KeyedAdvisory record) override {
-    // Touch the record so that the round trip to JSON is exercised too.
-    (void)DumpJson(ToJson(record.advisory));
+    // The round trip to JSON is exercised too, and the direct writer must agree with it.
+    const Json tree = ToJson(record.advisory);
+    const CanonicalRecord rec = WriteCanonicalRecord(record.advisory);
+    if (rec.body != DumpJson(tree) || rec.match_digest != MatchDigestOf(tree)) std::abort();
     return Status::Ok();
   }
   Status OnEnrichment(Enrichment) override { return Status::Ok(); }

@@ -203,6 +203,76 @@ void WriteZip(const fs::path& zip, const std::vector<std::pair<std::string, std:
   archive_write_free(a);
 }
 
+// A key twice in one import: the first document wins, the second is a whole skip — on a new
+// source (written without lookups) and on a re-import alike.
+TEST(VulnDbTest, DuplicateKeyInOneImportKeepsTheFirst) {
+  TempDir dir;
+  const fs::path feed = dir.path() / "feed";
+  Write(feed / "a.json", Osv("GHSA-dddd-0001-0001", "pkg-a", "1.0"));
+  Write(feed / "b.json", Osv("GHSA-dddd-0001-0001", "pkg-b", "2.0"));
+  auto db = VulnDb::Open((dir.path() / "db").string());
+  ASSERT_TRUE(db.ok());
+  for (const char* round : {"new source", "re-import"}) {
+    auto r = Import(**db, feed, "dup");
+    ASSERT_TRUE(r.ok()) << round << ": " << r.status().ToString();
+    EXPECT_EQ(r->summary.records, 1) << round;
+    EXPECT_EQ(r->summary.skipped, 1) << round;
+    ASSERT_EQ(r->summary.skips.size(), 1u) << round;
+    EXPECT_EQ(r->summary.skips[0].record, "GHSA-dddd-0001-0001") << round;
+    EXPECT_EQ(r->summary.skips[0].reason, "duplicate record key in this import") << round;
+    auto shown = (*db)->Show("GHSA-dddd-0001-0001");
+    ASSERT_TRUE(shown.ok()) << round;
+    ASSERT_EQ(shown->affected.size(), 1u) << round;
+    EXPECT_EQ(shown->affected[0].package.name, "pkg-a") << round;
+    EXPECT_EQ((*db)->Lookup("PyPI", "pkg-a")->size(), 1u) << round;
+    EXPECT_TRUE((*db)->Lookup("PyPI", "pkg-b")->empty()) << round;
+    EXPECT_EQ((*(*db)->GetSource("dup"))->records, 1) << round;
+  }
+}
+
+// The touched packages of each kind of change: added → its packages; a record moved to another
+// package → the old and the new one; withdrawn → its packages; removed → its packages; a
+// text-only change → none.
+TEST(VulnDbTest, TouchedPackagesPerKindOfChange) {
+  TempDir dir;
+  const fs::path feed = dir.path() / "feed";
+  Write(feed / "1.json", Osv("GHSA-tttt-0001-0001", "moves-from", "1.0"));
+  Write(feed / "2.json", Osv("GHSA-tttt-0002-0002", "gets-withdrawn", "1.0"));
+  Write(feed / "3.json", Osv("GHSA-tttt-0003-0003", "goes-away", "1.0"));
+  Write(feed / "4.json", Osv("GHSA-tttt-0004-0004", "text-only", "1.0"));
+  auto db = VulnDb::Open((dir.path() / "db").string());
+  ASSERT_TRUE(db.ok());
+  using Packages = std::set<std::pair<std::string, std::string>>;
+  auto first = Import(**db, feed, "touch");
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->summary.packages, (Packages{{"PyPI", "moves-from"}, {"PyPI", "gets-withdrawn"},
+                                               {"PyPI", "goes-away"}, {"PyPI", "text-only"}}));
+  EXPECT_EQ(first->summary.packages_touched, 4);
+  Write(feed / "1.json", Osv("GHSA-tttt-0001-0001", "moves-to", "1.0"));
+  Write(feed / "2.json", Osv("GHSA-tttt-0002-0002", "gets-withdrawn", "1.0", R"(,"withdrawn":"2024-03-01T00:00:00Z")"));
+  fs::remove(feed / "3.json");
+  {
+    std::string text = Osv("GHSA-tttt-0004-0004", "text-only", "1.0");
+    text.replace(text.find("\"s GHSA"), 7, "\"other GHSA");
+    Write(feed / "4.json", text);
+  }
+  Write(feed / "5.json", Osv("GHSA-tttt-0005-0005", "is-new", "1.0"));
+  auto second = Import(**db, feed, "touch");
+  ASSERT_TRUE(second.ok());
+  EXPECT_EQ(Ids(second->summary, "changed"), std::set<std::string>{"GHSA-tttt-0001-0001"});
+  EXPECT_EQ(Ids(second->summary, "withdrawn"), std::set<std::string>{"GHSA-tttt-0002-0002"});
+  EXPECT_EQ(Ids(second->summary, "removed"), std::set<std::string>{"GHSA-tttt-0003-0003"});
+  EXPECT_EQ(Ids(second->summary, "added"), std::set<std::string>{"GHSA-tttt-0005-0005"});
+  const Packages expected = {{"PyPI", "moves-from"}, {"PyPI", "moves-to"}, {"PyPI", "gets-withdrawn"},
+                             {"PyPI", "goes-away"}, {"PyPI", "is-new"}};
+  EXPECT_EQ(second->summary.packages, expected);
+  EXPECT_EQ(second->summary.packages_touched, 5);
+  auto since = (*db)->ChangesSince(std::to_string(first->summary.import_id));
+  ASSERT_TRUE(since.ok());
+  ASSERT_EQ(since->size(), 1u);
+  EXPECT_EQ((*since)[0].packages, expected);
+}
+
 TEST(VulnDbTest, ZipImportAndTruncatedZipLeavesOldData) {
   TempDir dir;
   std::vector<std::pair<std::string, std::string>> entries;

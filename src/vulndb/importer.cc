@@ -14,6 +14,9 @@
 #include "vulndb/debian/tracker_parser.h"
 #include "vulndb/epss/epss_parser.h"
 #include "vulndb/nvd/nvd_parser.h"
+#ifdef SURVEYOR_HAVE_ISAL_ZIP
+#include "vulndb/zip_reader.h"
+#endif
 
 namespace surveyor::vulndb {
 namespace {
@@ -221,6 +224,15 @@ class Runner {
   }
 
   Status Zip(const fs::path& path) {
+#ifdef SURVEYOR_HAVE_ISAL_ZIP
+    if (!req_.zip_with_libarchive_for_test) {
+      // A first pass over the central directory and local headers decides: archives ZipReader
+      // reads are read by it, every other one (and every broken one, for the same errors as
+      // before) by libarchive.
+      auto file = ZipFile::Open(path.string());
+      if (file.ok() && ZipReader::Check(**file).ok()) return ZipDirect(**file, path);
+    }
+#endif
     struct archive* a = archive_read_new();
     if (a == nullptr) return Internal("out of memory");
     ArchiveCloser closer{a};
@@ -254,6 +266,31 @@ class Runner {
     }
     return Status::Ok();
   }
+
+#ifdef SURVEYOR_HAVE_ISAL_ZIP
+  Status ZipDirect(ZipInput& in, const fs::path& path) {
+    auto corrupt = [&](const std::string& at, const Status& s) {
+      return DataLoss("corrupt or truncated zip " + path.string() + at + ": " + s.message());
+    };
+    auto reader = ZipReader::Open(in);
+    if (!reader.ok()) return corrupt("", reader.status());
+    ZipEntry entry;
+    while (true) {
+      auto more = (*reader)->Next(entry);
+      if (!more.ok()) return corrupt("", more.status());
+      if (!*more) break;
+      if (!entry.regular) continue;
+      // Named and sized as libarchive's reader reports them (from the central directory), so
+      // that the fingerprint does not depend on the reader.
+      RETURN_IF_ERROR(Stream(entry.name, entry.size, [&](char* buf, size_t cap) -> Result<size_t> {
+        auto n = (*reader)->Read(buf, cap);
+        if (!n.ok()) return corrupt(" at " + entry.name, n.status());
+        return *n;
+      }));
+    }
+    return Status::Ok();
+  }
+#endif
 
   Status Local(const std::string& location) {
     std::error_code ec;

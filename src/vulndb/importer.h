@@ -54,6 +54,9 @@ struct ImportRequest {
   std::string work_dir;           // where fetched files go (default: the db directory)
   std::function<void(const ImportProgress&)> progress;  // called every few documents
   int max_nvd_pages = 10000;  // NVD paging from a URL stops with an error after this many pages
+  // Zip archives are read by ZipReader when it can read them (ISA-L inflate), else by
+  // libarchive; true forces libarchive, so that tests can compare the two.
+  bool zip_with_libarchive_for_test = false;
 };
 
 struct ImportResult {
