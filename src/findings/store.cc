@@ -28,13 +28,18 @@ bool SameScalars(const Existing& e, const FindingFacts& f) {
          e.epss == f.epss;
 }
 
-// "id|ecosystem|package key" → (ecosystem, package key).
-std::pair<std::string, std::string> PackageOfKey(std::string_view key) {
+// Whether a finding key "id|ecosystem|package key" names a package of the scope.
+bool InScope(const PackageScope& scope, std::string_view key) {
   const size_t a = key.find('|');
-  if (a == std::string_view::npos) return {};
+  if (a == std::string_view::npos) return false;
   const size_t b = key.find('|', a + 1);
-  if (b == std::string_view::npos) return {};
-  return {std::string(key.substr(a + 1, b - a - 1)), std::string(key.substr(b + 1))};
+  if (b == std::string_view::npos) return false;
+  const std::string_view ecosystem = key.substr(a + 1, b - a - 1), name = key.substr(b + 1);
+  for (auto it = scope.lower_bound({std::string(ecosystem), std::string()});
+       it != scope.end() && it->first == ecosystem; ++it) {
+    if (it->second == name) return true;
+  }
+  return false;
 }
 
 void BindText(store::Statement& stmt, int index, const FindingFacts& f) {
@@ -152,9 +157,9 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
       if (!row) break;
-      std::string key = stmt.ColumnText(5);
-      if (options.scope != nullptr && !options.scope->count(PackageOfKey(key))) continue;
-      existing[std::move(key)] = {
+      const std::string_view key = stmt.ColumnView(5);
+      if (options.scope != nullptr && !InScope(*options.scope, key)) continue;
+      existing[std::string(key)] = {
           stmt.ColumnInt(0),  stmt.ColumnText(1), stmt.ColumnText(2),  stmt.ColumnText(3),
           stmt.ColumnInt(4),  stmt.ColumnInt(6),  stmt.ColumnText(7),  stmt.ColumnText(8),
           stmt.ColumnText(9), stmt.ColumnText(10),

@@ -58,6 +58,13 @@ class Statement {
   int64_t ColumnInt(int index) const { return sqlite3_column_int64(stmt_, index); }
   double ColumnDouble(int index) const { return sqlite3_column_double(stmt_, index); }
   std::string ColumnText(int index) const;
+  // Valid until the next Step, Reset or column read of this statement.
+  std::string_view ColumnView(int index) const {
+    const auto* p = sqlite3_column_blob(stmt_, index);
+    const int n = sqlite3_column_bytes(stmt_, index);
+    return p ? std::string_view(static_cast<const char*>(p), static_cast<size_t>(n))
+             : std::string_view();
+  }
   bool ColumnIsNull(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
  private:
