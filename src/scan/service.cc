@@ -18,9 +18,9 @@ namespace surveyor::scan {
 namespace {
 
 constexpr auto kLease = std::chrono::minutes(10);
-constexpr size_t kRematchBatch = 64;
+constexpr size_t kRematchBatch = 64;  // re-match jobs claimed and committed together
 // Re-evaluation refreshes an unchanged finding's lastObservedAt at most hourly (row rewrites).
-constexpr std::chrono::milliseconds kReevaluationObservedGranularity = std::chrono::hours(1);  // re-match jobs claimed and committed together
+constexpr std::chrono::milliseconds kReevaluationObservedGranularity = std::chrono::hours(1);
 
 int64_t Ms(TimePoint t) { return ToUnixMillis(t); }
 
