@@ -63,5 +63,46 @@ TEST(SqliteTest, ComponentsHaveSeparateTracks) {
   EXPECT_TRUE((*db)->Prepare("SELECT * FROM b").ok());
 }
 
+TEST(SqliteTest, ReusedStatementsStartClean) {
+  auto db = std::move(*Database::Open(":memory:"));
+  ASSERT_TRUE(db->Exec("CREATE TABLE t(a INTEGER, b TEXT)").ok());
+  const char* insert = "INSERT INTO t(a, b) VALUES (?, ?)";
+  {
+    auto s = db->Prepare(insert);
+    s->Bind(1, int64_t{1}).Bind(2, "one");
+    ASSERT_TRUE(s->Run().ok());
+  }
+  {
+    // The same SQL again: the cached statement comes back reset, with no bindings left.
+    auto s = db->Prepare(insert);
+    s->Bind(1, int64_t{2});
+    ASSERT_TRUE(s->Run().ok());
+  }
+  {
+    // Two live statements of one SQL text are two statements; a half-read one is reset when it
+    // goes back, so its read does not leak into the next user.
+    auto a = db->Prepare("SELECT a, b FROM t ORDER BY a");
+    auto b = db->Prepare("SELECT a, b FROM t ORDER BY a");
+    ASSERT_TRUE(*a->Step());
+    ASSERT_TRUE(*b->Step());
+    EXPECT_EQ(a->ColumnInt(0), 1);
+    EXPECT_EQ(b->ColumnInt(0), 1);
+  }
+  auto s = db->Prepare("SELECT a, b FROM t ORDER BY a");
+  ASSERT_TRUE(*s->Step());
+  EXPECT_EQ(s->ColumnInt(0), 1);
+  EXPECT_EQ(s->ColumnText(1), "one");
+  ASSERT_TRUE(*s->Step());
+  EXPECT_EQ(s->ColumnInt(0), 2);
+  EXPECT_TRUE(s->ColumnIsNull(1));
+  EXPECT_FALSE(*s->Step());
+  // A schema change is picked up by a cached statement.
+  { ASSERT_TRUE(*db->Prepare("SELECT * FROM t ORDER BY a")->Step()); }
+  ASSERT_TRUE(db->Exec("ALTER TABLE t ADD COLUMN c INTEGER DEFAULT 7").ok());
+  auto star = db->Prepare("SELECT * FROM t ORDER BY a");
+  ASSERT_TRUE(*star->Step());
+  EXPECT_EQ(star->ColumnInt(2), 7);
+}
+
 }  // namespace
 }  // namespace surveyor::store
