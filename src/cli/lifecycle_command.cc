@@ -115,7 +115,7 @@ Result<std::unique_ptr<Session>> Open(const LifecycleFlags& flags) {
   scan_options.region = s->config.region;
   s->scanner = std::make_unique<scan::Service>(*s->storage.db, *s->storage.blobs, *s->registry,
                                                clock, scan_options);
-  s->registry->AddObserver(s->scanner.get());
+  s->registry->AddTransactionObserver(s->scanner.get());
   s->events = std::make_unique<events::RegistryEventObserver>(
       events::BusIdentity{s->config.account_id, s->config.region, &clock});
   s->registry->AddTransactionObserver(s->events.get());

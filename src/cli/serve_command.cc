@@ -139,7 +139,7 @@ int RunServe(const ServeFlags& flags) {
     };
     scanner = std::make_unique<scan::Service>(db, blobs, registry, SystemClock::Default(),
                                               scan_options);
-    registry.AddObserver(scanner.get());
+    registry.AddTransactionObserver(scanner.get());
   }
   // Events: registry pushes and deletions go to the outbox inside the registry's transaction;
   // the dispatcher delivers them.

@@ -3,7 +3,6 @@
 #include <map>
 #include <set>
 
-#include "findings/maybe_transaction.h"
 #include "findings/row.h"
 #include "findings/suppression.h"
 
@@ -144,7 +143,7 @@ int SeverityRank(std::string_view s) {
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
                                   const std::vector<FindingFacts>& facts, TimePoint now,
                                   const ReconcileOptions& options) {
-  MaybeTransaction tx(db);
+  store::MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   const int64_t now_ms = ToUnixMillis(now);
   std::map<std::string, Existing> existing;

@@ -3,7 +3,6 @@
 #include <optional>
 #include <utility>
 
-#include "findings/maybe_transaction.h"
 #include "findings/row.h"
 
 namespace surveyor::findings {
@@ -96,7 +95,7 @@ Result<std::vector<SuppressionRule>> SuppressionRulesFromFilters(const Json& fil
 Result<std::vector<FindingChange>> ApplySuppressionRules(store::Database& db,
                                                          const std::vector<SuppressionRule>& rules,
                                                          TimePoint now) {
-  MaybeTransaction tx(db);
+  store::MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   std::vector<std::pair<std::string, std::string>> wanted;
   for (const auto& r : rules) wanted.emplace_back(r.arn, DumpJson(r.criteria.raw));
@@ -120,7 +119,7 @@ Result<std::vector<FindingChange>> ApplySuppressionRules(store::Database& db,
 Result<std::vector<FindingChange>> ApplyStoredSuppression(store::Database& db,
                                                           std::string_view repository,
                                                           std::string_view digest, TimePoint now) {
-  MaybeTransaction tx(db);
+  store::MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   ASSIGN_OR_RETURN(auto stored, StoredRules(db));
   if (stored.empty()) return std::vector<FindingChange>();

@@ -196,8 +196,10 @@ TEST_F(EligibilityTest, ServiceSkipsExpiredImagesAndAPushReArmsThem) {
             std::string::npos);
   // Pushing the expired image again re-arms it: a new analysis is queued and its duration starts
   // over, so the next pass leaves it alone.
-  service.OnManifestPushed("app", *Digest::Parse(a_), "v2",
-                           "application/vnd.oci.image.manifest.v1+json");
+  ASSERT_TRUE(service
+                  .InManifestPushed(*db_, "app", *Digest::Parse(a_), "v2",
+                                    "application/vnd.oci.image.manifest.v1+json")
+                  .ok());
   EXPECT_EQ(Status(a_), "PENDING");
   EXPECT_EQ(Column("SELECT armed_at FROM scan_images WHERE digest = ?", a_),
             std::to_string(ToUnixMillis(clock.Now())));

@@ -166,7 +166,7 @@ Status Service::SetStatus(std::string_view repository, std::string_view digest,
 Status Service::RequestScan(std::string_view repository, std::string_view digest,
                             bool rematch_only) {
   {
-    store::Transaction tx(db_);
+    store::MaybeTransaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
     const TimePoint now = clock_.Now();
     RETURN_IF_ERROR(EnqueueJob(db_, repository, digest, rematch_only, now));
@@ -212,61 +212,54 @@ registry::EffectiveScanning Service::ScanningFor(std::string_view repository, bo
   return registry::EffectiveScanningFor(config, repository, scan_on_push);
 }
 
-void Service::OnManifestPushed(std::string_view repository, const Digest& digest,
-                               std::string_view /*tag*/, std::string_view media_type) {
+Status Service::InManifestPushed(store::Database& /*db*/, std::string_view repository,
+                                 const Digest& digest, std::string_view /*tag*/,
+                                 std::string_view media_type) {
   // Indexes are not images: their children are pushed (and scanned) on their own.
   if (media_type == "application/vnd.oci.image.index.v1+json" ||
       media_type == "application/vnd.docker.distribution.manifest.list.v2+json") {
-    return;
+    return Status::Ok();
   }
   {
     auto lock = db_.Lock();
-    auto stmt = db_.Prepare("SELECT status FROM scan_images WHERE repository = ? AND digest = ?");
-    if (stmt.ok()) {
-      stmt->Bind(1, repository).Bind(2, digest.ToString());
-      auto row = stmt->Step();
-      // A retag of a scanned image: nothing new to scan, unless its eligibility had expired
-      // (a new push re-arms it).
-      if (row.ok() && *row && stmt->ColumnText(0) != "SCAN_ELIGIBILITY_EXPIRED") return;
-    }
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT status FROM scan_images WHERE repository = ? "
+                                            "AND digest = ?"));
+    stmt.Bind(1, repository).Bind(2, digest.ToString());
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    // A retag of a scanned image: nothing new to scan, unless its eligibility had expired (a
+    // new push re-arms it).
+    if (row && stmt.ColumnText(0) != "SCAN_ELIGIBILITY_EXPIRED") return Status::Ok();
   }
   bool basic = false;
   const registry::EffectiveScanning scanning = ScanningFor(repository, basic);
   // MANUAL, or no matching rule: the image waits for StartImageScan.
-  if (!scanning.scan_on_push && scanning.scan_frequency != "CONTINUOUS_SCAN") return;
-  Status s = RequestScan(repository, digest.ToString(), false);
-  if (!s.ok()) log::Error("cannot queue scan", {{"image", std::string(repository) + "@" + digest.ToString()}, {"error", s.ToString()}});
+  if (!scanning.scan_on_push && scanning.scan_frequency != "CONTINUOUS_SCAN") return Status::Ok();
+  return RequestScan(repository, digest.ToString(), false);
 }
 
-void Service::OnManifestDeleted(std::string_view repository, const Digest& digest) {
+Status Service::InManifestDeleted(store::Database& /*db*/, std::string_view repository,
+                                  const Digest& digest) {
   findings::ImageContext image;
   image.account_id = options_.account_id;
   image.region = options_.region;
   image.repository = std::string(repository);
   image.digest = digest.ToString();
-  store::Transaction tx(db_);
-  if (!tx.begin_status().ok()) return;
-  auto closed = findings::CloseImage(db_, image, clock_.Now());
-  Status s = closed.status();
+  store::MaybeTransaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  ASSIGN_OR_RETURN(findings::ReconcileResult closed, findings::CloseImage(db_, image, clock_.Now()));
   // The closed findings' events commit with the closing (Inspector2 Finding, status CLOSED).
-  if (s.ok() && options_.on_results && !closed->changes.empty()) {
+  if (options_.on_results && !closed.changes.empty()) {
     const findings::SeveritySummary none;
-    s = options_.on_results(db_, {image, *closed, none, false});
+    RETURN_IF_ERROR(options_.on_results(db_, {image, closed, none, false}));
   }
   for (const char* sql : {"DELETE FROM scan_jobs WHERE repository = ? AND digest = ?",
                           "DELETE FROM scan_image_packages WHERE repository = ? AND digest = ?",
                           "DELETE FROM scan_images WHERE repository = ? AND digest = ?"}) {
-    if (!s.ok()) break;
-    auto stmt = db_.Prepare(sql);
-    if (!stmt.ok()) {
-      s = stmt.status();
-      break;
-    }
-    stmt->Bind(1, repository).Bind(2, digest.ToString());
-    s = stmt->Run();
+    ASSIGN_OR_RETURN(auto stmt, db_.Prepare(sql));
+    stmt.Bind(1, repository).Bind(2, digest.ToString());
+    RETURN_IF_ERROR(stmt.Run());
   }
-  if (s.ok()) s = tx.Commit();
-  if (!s.ok()) log::Error("cannot close findings of a deleted image", {{"error", s.ToString()}});
+  return tx.Commit();
 }
 
 Result<ScanStatus> Service::GetStatus(std::string_view repository, std::string_view digest) {

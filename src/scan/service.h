@@ -72,7 +72,7 @@ struct ImageRecord {
   ScanStatus status;
 };
 
-class Service final : public registry::Observer {
+class Service final : public registry::TransactionObserver {
  public:
   Service(store::Database& db, store::BlobStore& blobs, registry::Registry& registry,
           const Clock& clock, ServiceOptions options);
@@ -82,13 +82,20 @@ class Service final : public registry::Observer {
   Status Start();
   void Stop();
 
-  // registry::Observer
-  void OnManifestPushed(std::string_view repository, const Digest& digest, std::string_view tag,
-                        std::string_view media_type) override;
-  void OnManifestDeleted(std::string_view repository, const Digest& digest) override;
-  void OnTagDeleted(std::string_view, std::string_view, const Digest&) override {}
+  // registry::TransactionObserver (the registry's database is this service's): a push queues
+  // the image's scan, and a deletion closes its findings, inside the registry's transaction, so
+  // a crash never keeps the change without them.
+  Status InManifestPushed(store::Database& db, std::string_view repository, const Digest& digest,
+                          std::string_view tag, std::string_view media_type) override;
+  Status InManifestDeleted(store::Database& db, std::string_view repository,
+                           const Digest& digest) override;
+  Status InTagDeleted(store::Database&, std::string_view, std::string_view,
+                      const Digest&) override {
+    return Status::Ok();
+  }
 
-  // Queues a (re)scan of an image, as StartImageScan does.
+  // Queues a (re)scan of an image, as StartImageScan does (in the caller's transaction when this
+  // thread has one open).
   Status RequestScan(std::string_view repository, std::string_view digest, bool rematch_only);
   Result<ScanStatus> GetStatus(std::string_view repository, std::string_view digest);
   // Looks for new advisory imports now (the poller does this periodically); returns how many

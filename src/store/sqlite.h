@@ -148,4 +148,22 @@ class Transaction {
 
 Status SqliteError(sqlite3* db, std::string_view what);
 
+// Joins the caller's open transaction when this thread has one (so that the caller's other
+// writes commit atomically with these), otherwise opens its own. Holds the database lock for its
+// lifetime, so "a transaction is open" can only mean this thread's; not shared between threads.
+class MaybeTransaction {
+ public:
+  explicit MaybeTransaction(Database& db) : lock_(db.Lock()) {
+    if (db.InTransaction()) return;
+    tx_.emplace(db);
+  }
+  const Status& begin_status() const { return tx_ ? tx_->begin_status() : ok_; }
+  Status Commit() { return tx_ ? tx_->Commit() : Status::Ok(); }
+
+ private:
+  std::unique_lock<std::recursive_mutex> lock_;
+  std::optional<Transaction> tx_;
+  Status ok_;
+};
+
 }  // namespace surveyor::store
