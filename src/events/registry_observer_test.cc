@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common/stream.h"
 #include "events/schema.h"
 #include "registry/schema.h"
+#include "registry/test_push.h"
 
 namespace surveyor::events {
 namespace {
@@ -98,23 +98,7 @@ class RegistryEventsTest : public ::testing::Test {
     registry_->AddObserver(&after_);
   }
 
-  Digest Upload(std::string_view content) {
-    auto up = registry_->StartUpload("app");
-    EXPECT_TRUE(up.ok()) << up.status().ToString();
-    StringSource src(content);
-    const Digest d = ComputeDigest(content);
-    EXPECT_TRUE(registry_->CompleteUpload("app", up->id, d, src).ok());
-    return d;
-  }
-  std::string Manifest() {
-    const Digest config = Upload("{}");
-    const Digest layer = Upload("layer");
-    return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-           R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-           config.ToString() + R"(","size":2},"layers":[{"mediaType":)"
-           R"("application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-           layer.ToString() + R"(","size":5}]})";
-  }
+  std::string Manifest() { return registry::ManifestForTest(*registry_, "app"); }
   Result<registry::PutManifestResult> Push(const std::string& manifest, const char* tag) {
     return registry_->PutManifest("app", tag, "application/vnd.oci.image.manifest.v1+json",
                                   manifest);

@@ -7,9 +7,9 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "common/stream.h"
 #include "findings/store.h"
 #include "registry/schema.h"
+#include "registry/test_push.h"
 
 namespace surveyor::scan {
 namespace {
@@ -60,22 +60,7 @@ class ScanServiceTransactionTest : public ::testing::Test {
     db_.reset();
     (void)system(("rm -rf " + dir_).c_str());
   }
-  Digest Upload(std::string_view content) {
-    auto up = registry_->StartUpload("app");
-    StringSource src(content);
-    const Digest d = ComputeDigest(content);
-    EXPECT_TRUE(registry_->CompleteUpload("app", up->id, d, src).ok());
-    return d;
-  }
-  std::string Manifest() {
-    const Digest config = Upload("{}");
-    const Digest layer = Upload("layer");
-    return R"({"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json",)"
-           R"("config":{"mediaType":"application/vnd.oci.image.config.v1+json","digest":")" +
-           config.ToString() + R"(","size":2},"layers":[{"mediaType":)"
-           R"("application/vnd.oci.image.layer.v1.tar+gzip","digest":")" +
-           layer.ToString() + R"(","size":5}]})";
-  }
+  std::string Manifest() { return registry::ManifestForTest(*registry_, "app"); }
   int64_t Count(const std::string& sql) {
     auto lock = db_->Lock();
     auto stmt = db_->Prepare(sql);
