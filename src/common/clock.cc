@@ -90,6 +90,13 @@ Result<TimePoint> ParseRfc3339(std::string_view s) {
   tm.tm_min = mi;
   tm.tm_sec = se;
   const std::time_t secs = timegm(&tm) - offset_minutes * 60;
+  // A TimePoint counts nanoseconds in 64 bits: about the years 1678 to 2262 (feeds write
+  // "0001-01-01T00:00:00Z" for "unknown", which would overflow).
+  constexpr auto kLimit =
+      std::chrono::duration_cast<std::chrono::seconds>(TimePoint::duration::max()).count() - 1;
+  if (secs > kLimit || secs < -kLimit) {
+    return InvalidArgument("timestamp " + std::string(s) + " is outside the years 1678 to 2262");
+  }
   return TimePoint(std::chrono::seconds(secs)) +
          std::chrono::duration_cast<TimePoint::duration>(std::chrono::nanoseconds(nanos));
 }

@@ -18,6 +18,10 @@ TEST(ClockTest, FormatsAndParsesRfc3339) {
   EXPECT_FALSE(ParseRfc3339("2021-13-01").ok());
   EXPECT_FALSE(ParseRfc3339("yesterday").ok());
   EXPECT_FALSE(ParseRfc3339("2021-01-01T00:00:00Zjunk").ok());
+  // Outside what a nanosecond TimePoint holds: an error, not an overflow.
+  EXPECT_FALSE(ParseRfc3339("0001-01-01T00:00:00Z").ok());
+  EXPECT_FALSE(ParseRfc3339("9999-12-31T23:59:59Z").ok());
+  EXPECT_TRUE(ParseRfc3339("1700-01-01T00:00:00Z").ok());
 }
 
 TEST(ClockTest, FakeClockAdvances) {
