@@ -290,9 +290,16 @@ Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
     if (!row) break;
     Job job{stmt.ColumnInt(0), stmt.ColumnText(1), stmt.ColumnText(2), stmt.ColumnText(3),
             static_cast<int>(stmt.ColumnInt(4)) + 1, {}};
-    ASSIGN_OR_RETURN(job.packages,
-                     DecodePackageSet(stmt.ColumnIsNull(5) ? std::optional<std::string>()
-                                                           : std::optional(stmt.ColumnText(5))));
+    auto packages = DecodePackageSet(stmt.ColumnIsNull(5) ? std::optional<std::string>()
+                                                          : std::optional(stmt.ColumnText(5)));
+    if (packages.ok()) {
+      job.packages = std::move(*packages);
+    } else {
+      // A damaged list must not wedge the queue: the whole image is re-matched instead.
+      log::Warn("re-match job has an unreadable package list; matching the whole image",
+                {{"image", job.repository + "@" + job.digest},
+                 {"error", packages.status().ToString()}});
+    }
     if (!jobs.empty() && (job.kind != "rematch" || jobs.front().kind != "rematch")) break;
     jobs.push_back(std::move(job));
   }

@@ -127,5 +127,42 @@ TEST_F(ScanServiceTransactionTest, ADeletionAndItsClosedFindingsCommitTogether) 
   EXPECT_EQ(Count("SELECT count(*) FROM scan_jobs"), 0);
 }
 
+TEST_F(ScanServiceTransactionTest, ADamagedJobPackageListDoesNotWedgeTheQueue) {
+  for (const char* digest : {"sha256:aa", "sha256:bb"}) {
+    ASSERT_TRUE(EnqueueJob(*db_, "app", digest, true, clock_.Now(), nullptr).ok());
+  }
+  ASSERT_TRUE(db_->Exec("UPDATE scan_jobs SET packages = 'not json' WHERE digest = 'sha256:aa'")
+                  .ok());
+  ASSERT_TRUE(service_->Drain().ok());
+  EXPECT_EQ(Count("SELECT count(*) FROM scan_jobs"), 0);
+}
+
+TEST(PackageSetTest, RoundTripsAndRefusesDamage) {
+  const PackageSet set = {{"Go", "stdlib"}, {"npm", "@scope/pkg"}, {"Debian:12", "zlib"}};
+  auto back = DecodePackageSet(EncodePackageSet(set));
+  ASSERT_TRUE(back.ok() && *back);
+  EXPECT_EQ(**back, set);
+  EXPECT_FALSE(DecodePackageSet(std::string("[1]")).ok());
+  EXPECT_FALSE(DecodePackageSet(std::string("[\"no tab\"]")).ok());
+  EXPECT_FALSE(DecodePackageSet(std::nullopt)->has_value());  // NULL: the whole image
+}
+
+TEST_F(ScanServiceTransactionTest, QueuedPackageListsWidenToTheirUnion) {
+  const PackageSet a = {{"Go", "stdlib"}}, b = {{"Go", "golang.org/x/net"}, {"Go", "stdlib"}};
+  ASSERT_TRUE(EnqueueJob(*db_, "app", "sha256:aa", true, clock_.Now(), &a).ok());
+  ASSERT_TRUE(EnqueueJob(*db_, "app", "sha256:aa", true, clock_.Now(), &b).ok());
+  auto stmt = db_->Prepare("SELECT packages FROM scan_jobs");
+  ASSERT_TRUE(*stmt->Step());
+  auto merged = DecodePackageSet(stmt->ColumnText(0));
+  ASSERT_TRUE(merged.ok() && *merged);
+  EXPECT_EQ(**merged, b);
+  // A whole-image request absorbs any list.
+  ASSERT_TRUE(EnqueueJob(*db_, "app", "sha256:aa", true, clock_.Now(), nullptr).ok());
+  auto again = db_->Prepare("SELECT packages IS NULL, count(*) FROM scan_jobs");
+  ASSERT_TRUE(*again->Step());
+  EXPECT_EQ(again->ColumnInt(0), 1);
+  EXPECT_EQ(again->ColumnInt(1), 1);
+}
+
 }  // namespace
 }  // namespace surveyor::scan
