@@ -56,14 +56,6 @@ void HexInto(const unsigned char* bytes, size_t n, char* out) {
   }
 }
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  std::string hex(2 * SHA256_DIGEST_LENGTH, '0');
-  HexInto(digest, SHA256_DIGEST_LENGTH, hex.data());
-  return hex;
-}
-
 bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   if (a.empty()) return true;

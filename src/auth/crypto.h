@@ -3,6 +3,8 @@
 // Nothing here logs; callers must never put key material into messages.
 #pragma once
 
+#include "common/digest.h"  // Sha256Hex
+
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,8 +19,6 @@ using Sha256Bytes = std::array<unsigned char, 32>;
 // HMAC-SHA256(key, data).
 Sha256Bytes HmacSha256(std::string_view key, std::string_view data);
 Sha256Bytes HmacSha256(const Sha256Bytes& key, std::string_view data);
-// SHA-256 of data, as 64 lower-case hex characters.
-std::string Sha256Hex(std::string_view data);
 // Lower-case hex of raw bytes, written into `out` (which must hold 2*n chars).
 void HexInto(const unsigned char* bytes, size_t n, char* out);
 

@@ -74,6 +74,35 @@ std::string Digest::ToString() const {
   return std::string(DigestAlgorithmName(algorithm_)) + ":" + hex_;
 }
 
+namespace {
+
+// The algorithm's implementation, fetched once per process: OpenSSL 3 looks EVP_sha256() up
+// again on every init, about a microsecond per hash.
+const EVP_MD* Md(DigestAlgorithm algorithm) {
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  static EVP_MD* const sha512 = EVP_MD_fetch(nullptr, "SHA512", nullptr);
+  const EVP_MD* md = algorithm == DigestAlgorithm::kSha512 ? sha512 : sha256;
+  if (md != nullptr) return md;
+  return algorithm == DigestAlgorithm::kSha512 ? EVP_sha512() : EVP_sha256();
+}
+
+// One-shot hashing reuses one context per thread instead of allocating one per call.
+std::string RawDigest(std::string_view data, DigestAlgorithm algorithm) {
+  struct Context {
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    ~Context() { EVP_MD_CTX_free(ctx); }
+  };
+  thread_local Context c;
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  EVP_DigestInit_ex2(c.ctx, Md(algorithm), nullptr);
+  EVP_DigestUpdate(c.ctx, data.data(), data.size());
+  EVP_DigestFinal_ex(c.ctx, out, &len);
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
 struct Hasher::Ctx {
   EVP_MD_CTX* md = nullptr;
   ~Ctx() { EVP_MD_CTX_free(md); }
@@ -81,8 +110,7 @@ struct Hasher::Ctx {
 
 Hasher::Hasher(DigestAlgorithm algorithm) : algorithm_(algorithm), ctx_(std::make_unique<Ctx>()) {
   ctx_->md = EVP_MD_CTX_new();
-  EVP_DigestInit_ex(ctx_->md, algorithm == DigestAlgorithm::kSha512 ? EVP_sha512() : EVP_sha256(),
-                    nullptr);
+  EVP_DigestInit_ex2(ctx_->md, Md(algorithm), nullptr);
 }
 Hasher::~Hasher() = default;
 Hasher::Hasher(Hasher&&) noexcept = default;
@@ -100,9 +128,11 @@ Digest Hasher::Finish() {
 }
 
 Digest ComputeDigest(std::string_view data, DigestAlgorithm algorithm) {
-  Hasher h(algorithm);
-  h.Update(data);
-  return h.Finish();
+  return Digest::FromHex(algorithm, HexEncode(RawDigest(data, algorithm)));
+}
+
+std::string Sha256Hex(std::string_view data) {
+  return HexEncode(RawDigest(data, DigestAlgorithm::kSha256));
 }
 
 std::string HexEncode(std::string_view bytes) {

@@ -62,6 +62,8 @@ class Hasher {
 };
 
 Digest ComputeDigest(std::string_view data, DigestAlgorithm algorithm = DigestAlgorithm::kSha256);
+// SHA-256 of `data` as lowercase hex (== ComputeDigest(data).hex(), without the Digest).
+std::string Sha256Hex(std::string_view data);
 
 // Lower-case hex of raw bytes.
 std::string HexEncode(std::string_view bytes);

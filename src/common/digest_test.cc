@@ -58,5 +58,18 @@ TEST(DigestTest, ParseTable) {
   EXPECT_FALSE(Digest::Parse("sha512:" + h64).ok());
 }
 
+TEST(DigestTest, Sha256HexAgreesWithTheStreamingHasher) {
+  // FIPS 180-2 example: sha256("abc").
+  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  std::string data;
+  for (int i = 0; i < 3000; ++i) {
+    Hasher h;
+    h.Update(data);
+    EXPECT_EQ(Sha256Hex(data), h.Finish().hex()) << i;
+    EXPECT_EQ(ComputeDigest(data).hex(), Sha256Hex(data)) << i;
+    data += static_cast<char>(i * 7);
+  }
+}
+
 }  // namespace
 }  // namespace surveyor

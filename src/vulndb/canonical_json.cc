@@ -4,7 +4,6 @@
 #include <string_view>
 #include <utility>
 
-#include <openssl/evp.h>
 
 #include "common/digest.h"
 
@@ -319,25 +318,6 @@ CanonicalRecord WriteCanonicalRecord(const Advisory& a) {
   if (!a.aliases.empty()) member("aliases", span(aliases));
   rec.match_digest = Sha256Hex(input);
   return rec;
-}
-
-std::string Sha256Hex(std::string_view data) {
-  struct Context {
-    EVP_MD* md = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
-    ~Context() {
-      EVP_MD_CTX_free(ctx);
-      EVP_MD_free(md);
-    }
-  };
-  thread_local Context c;
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (c.md == nullptr || c.ctx == nullptr || EVP_DigestInit_ex2(c.ctx, c.md, nullptr) != 1 ||
-      EVP_DigestUpdate(c.ctx, data.data(), data.size()) != 1 || EVP_DigestFinal_ex(c.ctx, out, &len) != 1) {
-    return ComputeDigest(data).hex();  // OpenSSL out of memory: the slow path still works
-  }
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(out), len));
 }
 
 std::string MatchDigestOf(const Json& j) {

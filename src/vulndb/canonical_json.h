@@ -29,9 +29,4 @@ std::string MatchDigestOf(const Json& canonical);
 // Appends `j` as DumpJson would write it (compact).
 void AppendCanonicalJson(const Json& j, std::string& out);
 
-// SHA-256 of `data` as lowercase hex (== ComputeDigest(data).hex()), with OpenSSL's digest
-// fetched once and one context per thread: common's Hasher fetches and allocates on every use,
-// which cost about a microsecond per record, twice per record.
-std::string Sha256Hex(std::string_view data);
-
 }  // namespace surveyor::vulndb

@@ -193,16 +193,6 @@ TEST(CanonicalJsonTest, RandomStringsFromInterestingBytes) {
   }
 }
 
-TEST(CanonicalJsonTest, Sha256HexAsCommonComputesIt) {
-  // FIPS 180-2 example: sha256("abc").
-  EXPECT_EQ(Sha256Hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-  std::string data;
-  for (int i = 0; i < 3000; ++i) {
-    EXPECT_EQ(Sha256Hex(data), ComputeDigest(data).hex()) << i;
-    data += static_cast<char>(i * 7);
-  }
-}
-
 std::string ReadAll(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
   std::stringstream ss;

@@ -131,7 +131,7 @@ class SignedRoutesTest : public ::testing::Test {
     auth::SignedRequest view = aws::ToSignedRequest(r, body, storage);
     auto parsed = auth::ParseAuthorizationHeader(placeholder, auth::ErrorProtocol::kAwsJson);
     EXPECT_TRUE(parsed.ok()) << parsed.status().ToString();
-    const std::string canonical = auth::CanonicalRequest(view, *parsed, auth::Sha256Hex(body));
+    const std::string canonical = auth::CanonicalRequest(view, *parsed, Sha256Hex(body));
     const std::string sts = auth::StringToSign(kAmzDate, parsed->credential_scope, canonical);
     const std::string signature = auth::SignatureHex(
         auth::DeriveSigningKey(secret, std::string_view(kAmzDate, 8), "us-east-1", service), sts);
