@@ -331,9 +331,8 @@ Result<findings::ImageContext> Service::Context(std::string_view repository,
   return image;
 }
 
-Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& whole,
-                                   bool first_scan, BatchCache& cache, PreparedMatch& out) {
-  auto owned = std::make_shared<const analyze::Inventory>(whole);
+Result<bool> Service::ComputeFacts(const Job& job, InventoryPtr owned, bool first_scan,
+                                   BatchCache& cache, PreparedMatch& out) {
   const analyze::Inventory& inventory = *owned;
   ASSIGN_OR_RETURN(out.image, Context(job.repository, job.digest, inventory));
   auto scanning = cache.scanning.find(job.repository);
@@ -368,22 +367,23 @@ Result<bool> Service::ComputeFacts(const Job& job, const analyze::Inventory& who
   return true;
 }
 
-Result<bool> Service::ComputeRematch(const Job& job, const analyze::Inventory& inventory,
+Result<bool> Service::ComputeRematch(const Job& job, InventoryPtr inventory,
                                      BatchCache& cache, PreparedMatch& out) {
-  if (!job.packages) return ComputeFacts(job, inventory, false, cache, out);
+  if (!job.packages) return ComputeFacts(job, std::move(inventory), false, cache, out);
   // Only the touched packages: an advisory that names none of the others cannot change their
   // findings, and the rest of the image is neither matched nor rewritten.
   analyze::Inventory part;
-  part.os = inventory.os;
+  part.os = inventory->os;
   findings::PackageScope scope;
-  for (const analyze::Package& p : inventory.packages) {
+  for (const analyze::Package& p : inventory->packages) {
     if (!job.packages->count(IndexKey(p))) continue;
     match::MatchKey key;
     if (match::KeyFor(p, key)) scope.emplace(key.ecosystem, key.name);
     part.packages.push_back(p);
   }
   out.scope = std::move(scope);
-  return ComputeFacts(job, part, false, cache, out);
+  return ComputeFacts(job, std::make_shared<const analyze::Inventory>(std::move(part)), false,
+                      cache, out);
 }
 
 Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan,
@@ -412,11 +412,12 @@ Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared,
   return changes;
 }
 
-Status Service::Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan) {
+Status Service::Rematch(const Job& job, InventoryPtr inventory, bool first_scan) {
   PreparedMatch prepared;
   BatchCache cache;
-  ASSIGN_OR_RETURN(bool applies, first_scan ? ComputeFacts(job, inventory, true, cache, prepared)
-                                            : ComputeRematch(job, inventory, cache, prepared));
+  ASSIGN_OR_RETURN(bool applies,
+                   first_scan ? ComputeFacts(job, std::move(inventory), true, cache, prepared)
+                              : ComputeRematch(job, std::move(inventory), cache, prepared));
   if (!applies) return Status::Ok();
   return RecordOne(job, prepared, first_scan);
 }
@@ -473,13 +474,15 @@ Status Service::Analyze(const Job& job) {
   }
   const auto t2 = std::chrono::steady_clock::now();
   // Sets the status COMPLETE in the transaction of the findings.
-  RETURN_IF_ERROR(Rematch(job, analysis.inventory, true));
+  const size_t packages = analysis.inventory.packages.size();
+  RETURN_IF_ERROR(
+      Rematch(job, std::make_shared<const analyze::Inventory>(std::move(analysis.inventory)), true));
   const auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   log::Info("image scanned", {{"image", job.repository + "@" + job.digest},
                               {"analyze_ms", ms(t1 - t0)},
                               {"store_inventory_ms", ms(t2 - t1)},
                               {"match_and_reconcile_ms", ms(std::chrono::steady_clock::now() - t2)},
-                              {"packages", analysis.inventory.packages.size()}});
+                              {"packages", packages}});
   return Status::Ok();
 }
 
@@ -501,7 +504,7 @@ Status Service::RunJob(const Job& job) {
   if (job.kind == "analyze") return Analyze(job);
   ASSIGN_OR_RETURN(auto inventory, StoredInventory(job));
   if (!inventory) return Status::Ok();
-  return Rematch(job, *inventory, false);
+  return Rematch(job, std::make_shared<const analyze::Inventory>(std::move(*inventory)), false);
 }
 
 Status Service::FinishJob(const Job& job, const Status& s) {
@@ -545,7 +548,9 @@ Status Service::RunRematchBatch(const std::vector<Job>& jobs) {
     if (!inventory.ok()) {
       item.status = inventory.status();
     } else if (*inventory) {
-      auto applies = ComputeRematch(job, **inventory, cache, item.prepared);
+      auto applies = ComputeRematch(
+          job, std::make_shared<const analyze::Inventory>(std::move(**inventory)), cache,
+          item.prepared);
       if (applies.ok()) item.applies = *applies;
       else item.status = applies.status();
     }

@@ -138,16 +138,17 @@ class Service final : public registry::TransactionObserver {
   // analysed yet, or its rescan duration expired).
   Result<std::optional<analyze::Inventory>> StoredInventory(const Job& job);
   // Matches; false when continuous re-evaluation does not apply to the image.
-  Result<bool> ComputeFacts(const Job& job, const analyze::Inventory& inventory, bool first_scan,
+  using InventoryPtr = std::shared_ptr<const analyze::Inventory>;
+  Result<bool> ComputeFacts(const Job& job, InventoryPtr inventory, bool first_scan,
                             BatchCache& cache, PreparedMatch& out);
   // Matches a stored inventory again: only the job's touched packages when it has a list.
-  Result<bool> ComputeRematch(const Job& job, const analyze::Inventory& inventory,
+  Result<bool> ComputeRematch(const Job& job, InventoryPtr inventory,
                               BatchCache& cache, PreparedMatch& out);
   // Reconciles and calls the results hook; the caller holds the transaction.
   // `texts_stored`: the vulnerability texts this transaction already wrote (may be null).
   Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan,
                                            std::set<std::string>* texts_stored);
-  surveyor::Status Rematch(const Job& job, const analyze::Inventory& inventory, bool first_scan);
+  surveyor::Status Rematch(const Job& job, InventoryPtr inventory, bool first_scan);
   surveyor::Status RecordOne(const Job& job, const PreparedMatch& prepared, bool first_scan);
   // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
   // none was ever set: ENHANCED, every repository, continuously).
