@@ -349,11 +349,11 @@ int RunWaitServer(const FindingsFlags& f, const std::string& repository, const s
         int failing = 0;
         if (!findings.empty()) {
           for (const auto& j : findings) {
-            if (j.contains("status") && j.value("status", "") != "ACTIVE") continue;
-            std::string sev = j.value("severity", "");
+            if (j.contains("status") && GetString(j, "status").value_or("") != "ACTIVE") continue;
+            std::string sev = GetString(j, "severity").value_or("");
             if (findings::SeverityRank(sev) >= threshold) {
               ++failing;
-              std::string title = j.value("title", j.value("name", ""));
+              std::string title = GetString(j, "title").value_or(GetString(j, "name").value_or(""));
               std::cout << sev << " " << title << "\n";
             }
           }
@@ -543,10 +543,11 @@ int RunWait(const FindingsFlags& f) {
         }
         int failing = 0;
         for (const auto& j : *all) {
-          if (j.value("status", "") != "ACTIVE") continue;
-          if (findings::SeverityRank(j.value("severity", "")) >= threshold) {
+          const std::string sev = GetString(j, "severity").value_or("");
+          if (GetString(j, "status").value_or("") != "ACTIVE") continue;
+          if (findings::SeverityRank(sev) >= threshold) {
             ++failing;
-            std::cout << j.value("severity", "") << " " << j.value("title", "") << "\n";
+            std::cout << sev << " " << GetString(j, "title").value_or("") << "\n";
           }
         }
         std::cout << repository << "@" << digest << ": " << failing << " active findings at or above "

@@ -379,7 +379,7 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
   const char* cmp = sort.descending ? "<" : ">";
   if (!token.empty()) {
     ASSIGN_OR_RETURN(Json t, DecodeToken(token));
-    if (t.value("q", "") != fingerprint) {
+    if (GetString(t, "q").value_or("") != fingerprint) {
       return Invalid("nextToken does not belong to this query (filters or sort changed)");
     }
     // Keyset continuation: rows strictly after (value, row id) in the sort order.
@@ -451,7 +451,7 @@ Result<Json> Aggregate(store::Database& db, std::string_view type, const FilterC
   int64_t offset = 0;
   if (!token.empty()) {
     ASSIGN_OR_RETURN(Json t, DecodeToken(token));
-    if (t.value("t", "") != type || !t.contains("o") || !t["o"].is_number_integer()) {
+    if (GetString(t, "t").value_or("") != type || !t.contains("o") || !t["o"].is_number_integer()) {
       return Invalid("nextToken does not belong to this aggregation");
     }
     offset = t["o"].get<int64_t>();

@@ -79,8 +79,8 @@ Result<std::vector<SuppressionRule>> SuppressionRulesFromFilters(const Json& fil
     return InvalidArgument("the filter list is not an array", "ValidationException");
   }
   for (const Json& f : filters) {
-    if (!f.is_object() || f.value("action", std::string()) != "SUPPRESS") continue;
-    const std::string arn = f.value("arn", std::string());
+    if (!f.is_object() || GetString(f, "action").value_or("") != "SUPPRESS") continue;
+    const std::string arn = GetString(f, "arn").value_or("");
     if (arn.empty()) return InvalidArgument("a SUPPRESS filter has no arn", "ValidationException");
     auto criteria = ParseFilterCriteria(f.contains("criteria") ? f["criteria"] : Json::object());
     if (!criteria.ok()) {

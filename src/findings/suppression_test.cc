@@ -207,6 +207,9 @@ TEST(SuppressionRulesFromFiltersTest, BadCriteriaNameTheFilterAndField) {
        "filter a2: Unknown member filterCriteria.nope", 0},
       {R"([{"action":"SUPPRESS","criteria":{}}])", "a SUPPRESS filter has no arn", 0},
       {R"({"not":"a list"})", "the filter list is not an array", 0},
+      // Members of the wrong type are input like any other (the fuzzer found these threw).
+      {R"([{"arn":"a1","action":{"severity":[]}}])", "", 0},
+      {R"([{"arn":7,"action":"SUPPRESS","criteria":{}}])", "a SUPPRESS filter has no arn", 0},
   };
   for (const auto& c : cases) {
     auto rules = SuppressionRulesFromFilters(*ParseJson(c.filters));

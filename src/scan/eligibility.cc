@@ -31,17 +31,22 @@ Result<RescanPolicy> ParseRescanPolicy(const Json& config) {
   RescanPolicy p;
   if (config.is_null()) return p;
   if (!config.is_object()) return InvalidArgument("the ECR rescan configuration is not an object");
-  p.rescan_duration = config.value("rescanDuration", std::string("LIFETIME"));
+  for (const char* key : {"rescanDuration", "pullDateRescanDuration", "pullDateRescanMode"}) {
+    if (config.contains(key) && !config[key].is_string()) {
+      return InvalidArgument(std::string(key) + " is not a string");
+    }
+  }
+  p.rescan_duration = GetString(config, "rescanDuration").value_or("LIFETIME");
   if (p.rescan_duration != "LIFETIME") {
     auto days = Days(p.rescan_duration);
     if (!days) return InvalidArgument("unknown rescanDuration '" + p.rescan_duration + "'");
     p.push_window = std::chrono::hours(24 * *days);
   }
   if (config.contains("pullDateRescanDuration")) {
-    p.pull_duration = config.value("pullDateRescanDuration", std::string());
+    p.pull_duration = GetString(config, "pullDateRescanDuration").value_or("");
     auto days = Days(p.pull_duration);
     if (!days) return InvalidArgument("unknown pullDateRescanDuration '" + p.pull_duration + "'");
-    const std::string mode = config.value("pullDateRescanMode", std::string("LAST_PULL_DATE"));
+    const std::string mode = GetString(config, "pullDateRescanMode").value_or("LAST_PULL_DATE");
     if (mode != "LAST_PULL_DATE" && mode != "LAST_IN_USE_AT") {
       return InvalidArgument("unknown pullDateRescanMode '" + mode + "'");
     }

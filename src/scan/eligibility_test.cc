@@ -62,7 +62,10 @@ TEST(RescanPolicyTest, BadConfigurationsAreErrors) {
   for (const char* bad : {R"("DAYS_14")", R"({"rescanDuration":"DAYS_7"})",
                           R"({"rescanDuration":"DAYS_30","pullDateRescanDuration":"DAYS_1"})",
                           R"({"rescanDuration":"DAYS_30","pullDateRescanDuration":"DAYS_30",
-                              "pullDateRescanMode":"SOMETIMES"})"}) {
+                              "pullDateRescanMode":"SOMETIMES"})",
+                          R"({"rescanDuration":5})", R"({"pullDateRescanDuration":["DAYS_14"]})",
+                          R"({"rescanDuration":"DAYS_30","pullDateRescanDuration":"DAYS_30",
+                              "pullDateRescanMode":{}})"}) {
     auto policy = ParseRescanPolicy(*ParseJson(bad));
     EXPECT_FALSE(policy.ok()) << bad;
     if (!policy.ok()) {

@@ -87,8 +87,8 @@ Status ValidateRegistryId(const Json& in, const aws::AwsContext& ctx) {
 }
 
 std::string FormatImageId(const Json& id) {
-  return "{imageDigest:'" + id.value("imageDigest", std::string("null")) + "', imageTag:'" +
-         id.value("imageTag", std::string("null")) + "'}";
+  return "{imageDigest:'" + GetString(id, "imageDigest").value_or("null") + "', imageTag:'" +
+         GetString(id, "imageTag").value_or("null") + "'}";
 }
 
 Json ImageIdJson(const std::string& digest, const std::string& tag) {

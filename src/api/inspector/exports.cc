@@ -253,7 +253,7 @@ Result<Json> ExportRunner::Get(ExportKind kind, const std::string& given_id) {
   ASSIGN_OR_RETURN(auto text, registry::GetRegistrySetting(db_, kStatePrefix + id));
   if (!text) return NotFound("report " + id + " does not exist", "ResourceNotFoundException");
   ASSIGN_OR_RETURN(Json state, ParseJson(*text));
-  if (state.value("kind", std::string()) != KindName(kind)) {
+  if (GetString(state, "kind").value_or("") != KindName(kind)) {
     return NotFound("report " + id + " does not exist", "ResourceNotFoundException");
   }
   const bool live = live_.contains(id);

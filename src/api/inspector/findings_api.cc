@@ -46,7 +46,7 @@ Result<findings::FilterCriteria> EngineCriteria(const Json& criteria, bool& matc
       continue;
     }
     for (const Json& f : list) {
-      if (f.value("comparison", std::string()) != "NOT_EQUALS") matches_nothing = true;
+      if (GetString(f, "comparison").value_or("") != "NOT_EQUALS") matches_nothing = true;
     }
   }
   return findings::ParseFilterCriteria(kept);
