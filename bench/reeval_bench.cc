@@ -21,6 +21,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -275,6 +276,10 @@ int main(int argc, char** argv) {
               "measured) x %d images = %.0f s on one core, %.0f s on %d workers\n",
               analysis_mean, images, analysis_mean * images, analysis_mean * images / workers,
               workers);
-  fs::remove_all(work);
+  if (std::getenv("SURVEYOR_BENCH_KEEP") != nullptr) {
+    std::printf("kept %s\n", work.c_str());
+  } else {
+    fs::remove_all(work);
+  }
   return 0;
 }

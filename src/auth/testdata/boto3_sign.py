@@ -33,6 +33,8 @@ if creds is None:
     sys.exit(1)
 creds = creds.get_frozen_credentials()
 good = Credentials(creds.access_key, creds.secret_key)
+# The real secret with its last character changed (to one it cannot already be).
+wrong_secret = creds.secret_key[:-1] + ('x' if creds.secret_key[-1] != 'x' else 'y')
 ECR_JSON = 'application/x-amz-json-1.1'
 
 
@@ -69,7 +71,7 @@ cases = [
          json.dumps({'imageManifest': 'x' * 65536}).encode()),
     sign('wrong secret', 'ecr', 'POST', 'http://127.0.0.1:18733/',
          {'X-Amz-Target': 'AmazonEC2ContainerRegistry_V20150921.ListImages', 'Content-Type': ECR_JSON},
-         b'{}', credentials=Credentials(creds.access_key, creds.secret_key[:-1] + 'x'),
+         b'{}', credentials=Credentials(creds.access_key, wrong_secret),
          expect='InvalidSignatureException'),
     sign('unknown key', 'ecr', 'POST', 'http://127.0.0.1:18733/',
          {'X-Amz-Target': 'AmazonEC2ContainerRegistry_V20150921.ListImages', 'Content-Type': ECR_JSON},
