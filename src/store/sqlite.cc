@@ -93,6 +93,7 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   RETURN_IF_ERROR(db->Exec("PRAGMA journal_mode=WAL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA synchronous=FULL"));
   RETURN_IF_ERROR(db->Exec("PRAGMA foreign_keys=ON"));
+  RETURN_IF_ERROR(db->Exec("PRAGMA cache_size=-" + std::to_string(kPageCacheMiB * 1024)));
   return db;
 }
 
