@@ -9,6 +9,11 @@
 namespace surveyor::findings {
 namespace {
 
+// A member of the finding's own JSON (row.h), as an SQL expression over a `findings` row.
+std::string Body(const char* path) {
+  return "json_extract(" + std::string(kFindingBody) + ", '" + path + "')";
+}
+
 Status Invalid(std::string message) {
   return InvalidArgument(std::move(message), "ValidationException");
 }
@@ -26,7 +31,7 @@ struct FieldSpec {
 const std::map<std::string, FieldSpec, std::less<>>& Fields() {
   static const std::map<std::string, FieldSpec, std::less<>> kFields = {
       {"findingArn", {FilterKind::kString, "arn", ""}},
-      {"awsAccountId", {FilterKind::kString, "json_extract(finding, '$.awsAccountId')", ""}},
+      {"awsAccountId", {FilterKind::kString, Body("$.awsAccountId"), ""}},
       {"findingType", {FilterKind::kString, "'PACKAGE_VULNERABILITY'", ""}},
       {"severity", {FilterKind::kString, "severity", ""}},
       {"firstObservedAt", {FilterKind::kDate, "first_observed", "", true}},
@@ -37,27 +42,27 @@ const std::map<std::string, FieldSpec, std::less<>>& Fields() {
       {"inspectorScore", {FilterKind::kNumber, "inspector_score", ""}},
       {"epssScore", {FilterKind::kNumber, "epss", ""}},
       {"resourceType", {FilterKind::kString, "'AWS_ECR_CONTAINER_IMAGE'", ""}},
-      {"resourceId", {FilterKind::kString, "json_extract(finding, '$.resources[0].id')", ""}},
+      {"resourceId", {FilterKind::kString, Body("$.resources[0].id"), ""}},
       {"resourceTags", {FilterKind::kMap, "", "$.resources[0].tags"}},
       {"ecrImagePushedAt",
        {FilterKind::kDate,
-        "json_extract(finding, '$.resources[0].details.awsEcrContainerImage.pushedAt')", ""}},
+        Body("$.resources[0].details.awsEcrContainerImage.pushedAt"), ""}},
       {"ecrImageArchitecture",
        {FilterKind::kString,
-        "json_extract(finding, '$.resources[0].details.awsEcrContainerImage.architecture')", ""}},
+        Body("$.resources[0].details.awsEcrContainerImage.architecture"), ""}},
       {"ecrImageRegistry",
        {FilterKind::kString,
-        "json_extract(finding, '$.resources[0].details.awsEcrContainerImage.registry')", ""}},
+        Body("$.resources[0].details.awsEcrContainerImage.registry"), ""}},
       {"ecrImageRepositoryName", {FilterKind::kString, "repository", ""}},
       {"ecrImageTags",
        {FilterKind::kString, "", "$.resources[0].details.awsEcrContainerImage.imageTags"}},
       {"ecrImageHash", {FilterKind::kString, "image_digest", ""}},
       {"vulnerabilityId", {FilterKind::kString, "vulnerability_id", ""}},
       {"vulnerabilitySource",
-       {FilterKind::kString, "json_extract(finding, '$.packageVulnerabilityDetails.source')", ""}},
+       {FilterKind::kString, Body("$.packageVulnerabilityDetails.source"), ""}},
       {"vendorSeverity",
        {FilterKind::kString,
-        "json_extract(finding, '$.packageVulnerabilityDetails.vendorSeverity')", ""}},
+        Body("$.packageVulnerabilityDetails.vendorSeverity"), ""}},
       {"relatedVulnerabilities",
        {FilterKind::kString, "", "$.packageVulnerabilityDetails.relatedVulnerabilities"}},
       {"vulnerablePackages",
@@ -155,7 +160,7 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
       case FilterKind::kString:
         if (!spec.array_path.empty()) {
           // Multi-valued: some element satisfies the field's combined predicate.
-          parts.push_back("EXISTS (SELECT 1 FROM json_each(finding, '" + spec.array_path +
+          parts.push_back("EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
                           "') WHERE " + StringListPredicate(sql, "value", list) + ")");
         } else {
           parts.push_back(StringListPredicate(sql, spec.expr, list));
@@ -177,7 +182,7 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
         break;
       case FilterKind::kMap:
         for (const Json& f : list) {
-          std::string p = "EXISTS (SELECT 1 FROM json_each(finding, '" + spec.array_path +
+          std::string p = "EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
                           "') WHERE key = " + sql.Param(f["key"].get<std::string>());
           if (f.contains("value")) p += " AND value = " + sql.Param(f["value"].get<std::string>());
           parts.push_back(p + ")");
@@ -187,7 +192,7 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
         std::vector<std::string> any;
         for (const Json& f : list) {
           // All given sub-filters must hold for one vulnerable package.
-          std::string p = "EXISTS (SELECT 1 FROM json_each(finding, '" + spec.array_path +
+          std::string p = "EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
                           "') AS pkg WHERE 1";
           for (const auto& [k, v] : f.items()) {
             const std::string member = "json_extract(pkg.value, '$." +
@@ -255,7 +260,7 @@ namespace {
 
 std::string SortExpr(const std::string& field) {
   static const std::map<std::string, std::string> kSort = {
-      {"AWS_ACCOUNT_ID", "json_extract(finding, '$.awsAccountId')"},
+      {"AWS_ACCOUNT_ID", Body("$.awsAccountId")},
       {"FINDING_TYPE", "'PACKAGE_VULNERABILITY'"},
       {"SEVERITY", "severity_rank"},
       {"FIRST_OBSERVED_AT", "first_observed"},
@@ -263,17 +268,17 @@ std::string SortExpr(const std::string& field) {
       {"FINDING_STATUS", "status"},
       {"RESOURCE_TYPE", "'AWS_ECR_CONTAINER_IMAGE'"},
       {"ECR_IMAGE_PUSHED_AT",
-       "json_extract(finding, '$.resources[0].details.awsEcrContainerImage.pushedAt')"},
+       Body("$.resources[0].details.awsEcrContainerImage.pushedAt")},
       {"ECR_IMAGE_REPOSITORY_NAME", "repository"},
       {"ECR_IMAGE_REGISTRY",
-       "json_extract(finding, '$.resources[0].details.awsEcrContainerImage.registry')"},
+       Body("$.resources[0].details.awsEcrContainerImage.registry")},
       {"NETWORK_PROTOCOL", "''"},
       {"COMPONENT_TYPE", "''"},
       {"VULNERABILITY_ID", "vulnerability_id"},
-      {"VULNERABILITY_SOURCE", "json_extract(finding, '$.packageVulnerabilityDetails.source')"},
+      {"VULNERABILITY_SOURCE", Body("$.packageVulnerabilityDetails.source")},
       {"INSPECTOR_SCORE", "coalesce(inspector_score, -1)"},
       {"VENDOR_SEVERITY",
-       "coalesce(json_extract(finding, '$.packageVulnerabilityDetails.vendorSeverity'), '')"},
+       "coalesce(" + Body("$.packageVulnerabilityDetails.vendorSeverity") + ", '')"},
       {"EPSS_SCORE", "coalesce(epss, -1)"},
   };
   auto it = kSort.find(field);
@@ -426,7 +431,7 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
 Result<Json> Aggregate(store::Database& db, std::string_view type, const FilterCriteria& filter,
                        int max_results, const std::string& token) {
   struct Group {
-    const char* key_sql;
+    std::string key_sql;
     std::vector<std::string> members;  // response member names, one per key column
     const char* response;
   };
@@ -439,11 +444,11 @@ Result<Json> Aggregate(store::Database& db, std::string_view type, const FilterC
       {"TITLE", {"title || char(31) || vulnerability_id", {"title", "vulnerabilityId"},
                  "titleAggregation"}},
       {"IMAGE_LAYER",
-       {"repository || char(31) || image_digest || char(31) || coalesce(json_extract(finding, "
-        "'$.packageVulnerabilityDetails.vulnerablePackages[0].sourceLayerHash'), '')",
+       {"repository || char(31) || image_digest || char(31) || coalesce(" +
+            Body("$.packageVulnerabilityDetails.vulnerablePackages[0].sourceLayerHash") + ", '')",
         {"repository", "resourceId", "layerHash"}, "imageLayerAggregation"}},
       {"FINDING_TYPE", {"'PACKAGE_VULNERABILITY'", {"findingType"}, "findingTypeAggregation"}},
-      {"ACCOUNT", {"json_extract(finding, '$.awsAccountId')", {"accountId"}, "accountAggregation"}},
+      {"ACCOUNT", {Body("$.awsAccountId"), {"accountId"}, "accountAggregation"}},
   };
   auto g = kGroups.find(type);
   if (g == kGroups.end()) return Invalid("aggregationType '" + std::string(type) + "' is not supported");

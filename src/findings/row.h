@@ -1,8 +1,10 @@
-// How a finding is stored and read back. A row holds the finding's own JSON (identity, resource,
-// packages, remediation), columns for everything that changes or is filtered on (status,
-// severity, score, fix, exploit, EPSS, title, timestamps), and the key of its vulnerability's
-// shared text (finding_texts). Reading overlays the columns and merges the text, so a changed
-// status, severity or description never rewrites the finding's JSON. Readers outside src/findings select with these too.
+// How a finding is stored and read back. A `findings` row holds columns for everything that
+// changes or is filtered on (status, severity, score, fix, exploit, EPSS, title, timestamps) and
+// the key of its vulnerability's shared text (finding_texts); the finding's own JSON (identity,
+// resource, packages, remediation) sits in finding_bodies under the same id. Reading overlays
+// the columns and merges the text, so a changed status, severity or description never rewrites
+// the finding's JSON, and the rows a re-match rewrites are narrow (many to a page).
+// Readers outside src/findings select with these too.
 #pragma once
 
 #include <string>
@@ -16,12 +18,17 @@ namespace surveyor::findings {
 // The columns ReadFinding reads, in order, and the FROM clause they need (findings joined with
 // their text). Column names of `findings` stay unambiguous in conditions built on top.
 inline constexpr const char* kFindingColumns =
-    "findings.finding, finding_texts.body, findings.status, findings.title, findings.severity, "
+    "finding_bodies.finding, finding_texts.body, findings.status, findings.title, findings.severity, "
     "findings.inspector_score, findings.epss, findings.fix_available, findings.exploit_available, "
     "findings.first_observed, findings.last_observed, findings.updated";
 inline constexpr int kFindingColumnCount = 12;
 inline constexpr const char* kFindingFrom =
-    "findings LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
+    "findings LEFT JOIN finding_bodies ON finding_bodies.id = findings.id "
+    "LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
+// The finding's own JSON as an expression over a `findings` row, for conditions that look
+// inside it in any statement (UPDATE and aggregations have no join).
+inline constexpr const char* kFindingBody =
+    "(SELECT finding FROM finding_bodies WHERE finding_bodies.id = findings.id)";
 
 // The wire-shape Finding from a row selected with kFindingColumns starting at `first`.
 Result<Json> ReadFinding(store::Statement& stmt, int first = 0);

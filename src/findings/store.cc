@@ -46,6 +46,14 @@ void BindText(store::Statement& stmt, int index, const FindingFacts& f) {
   else stmt.BindNull(index);
 }
 
+// Writes a finding's own JSON (row.h: finding_bodies holds it apart from the columns).
+Status PutBody(store::Database& db, int64_t id, const Json& body) {
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO finding_bodies(id, finding) VALUES (?, ?) "
+                                         "ON CONFLICT(id) DO UPDATE SET finding = excluded.finding"));
+  stmt.Bind(1, id).Bind(2, DumpJson(body));
+  return stmt.Run();
+}
+
 void BindOptionalNumber(store::Statement& stmt, int index, double value) {
   if (value >= 0) stmt.BindDouble(index, value);
   else stmt.BindNull(index);
@@ -114,6 +122,16 @@ CREATE INDEX findings_repository ON findings(repository, status, severity_rank, 
 CREATE INDEX findings_score ON findings(coalesce(inspector_score, -1), id);
 CREATE INDEX findings_last_observed ON findings(last_observed, id);
 CREATE INDEX findings_first_observed ON findings(first_observed, id);
+)sql"},
+      {5, "findings: the finding's own JSON in a table of its own, so the rows a re-match updates "
+          "are narrow (row.h)",
+       R"sql(
+CREATE TABLE finding_bodies (
+  id INTEGER PRIMARY KEY,
+  finding TEXT NOT NULL
+);
+INSERT INTO finding_bodies(id, finding) SELECT id, finding FROM findings;
+ALTER TABLE findings DROP COLUMN finding;
 )sql"},
   };
   return kMigrations;
@@ -194,8 +212,8 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
           "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, "
           "title, status, severity, severity_rank, inspector_score, epss, fix_available, "
           "exploit_available, package_manager, package_name, first_observed, last_observed, "
-          "updated, fingerprint, finding, text_key) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "updated, fingerprint, text_key) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, "
+          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       stmt.Bind(1, arn).Bind(2, image.repository).Bind(3, image.digest).Bind(4, f.key)
           .Bind(5, f.vulnerability_id).Bind(6, f.title).Bind(7, f.severity)
           .Bind(8, static_cast<int64_t>(SeverityRank(f.severity)));
@@ -203,9 +221,10 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
       BindOptionalNumber(stmt, 10, f.epss);
       stmt.Bind(11, f.fix_available).Bind(12, f.exploit_available).Bind(13, f.package_manager)
           .Bind(14, f.package_name).Bind(15, now_ms).Bind(16, now_ms).Bind(17, now_ms)
-          .Bind(18, f.fingerprint).Bind(19, DumpJson(StoredFindingJson(full, image, arn)));
-      BindText(stmt, 20, f);
+          .Bind(18, f.fingerprint);
+      BindText(stmt, 19, f);
       RETURN_IF_ERROR(stmt.Run());
+      RETURN_IF_ERROR(PutBody(db, db.LastInsertId(), StoredFindingJson(full, image, arn)));
       report(Change::kCreated, full, arn, "ACTIVE", now);
       ++result.active;
       continue;
@@ -230,7 +249,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
             ? "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
               "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
               "last_observed = ?9, updated = ?9, package_manager = ?10, package_name = ?11, "
-              "fingerprint = ?12, finding = ?13, text_key = ?14 WHERE id = ?15"
+              "fingerprint = ?12, text_key = ?14 WHERE id = ?15"
             : "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
               "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
               "last_observed = ?9, updated = ?9 WHERE id = ?15"));
@@ -242,12 +261,12 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     const bool need_detail = detail_changed || options.describe_changes;
     const FindingFacts full = need_detail ? WithDetail(f) : FindingFacts();
     if (detail_changed) {
-      stmt.Bind(10, f.package_manager).Bind(11, f.package_name).Bind(12, f.fingerprint)
-          .Bind(13, DumpJson(StoredFindingJson(full, image, e.arn)));
+      stmt.Bind(10, f.package_manager).Bind(11, f.package_name).Bind(12, f.fingerprint);
       BindText(stmt, 14, f);
     }
     stmt.Bind(15, e.id);
     RETURN_IF_ERROR(stmt.Run());
+    if (detail_changed) RETURN_IF_ERROR(PutBody(db, e.id, StoredFindingJson(full, image, e.arn)));
     report(reopened ? Change::kReopened : Change::kUpdated, need_detail ? full : f, e.arn, status,
            FromEpochSeconds(e.first_observed / 1000.0));
   }
@@ -321,7 +340,7 @@ Result<std::vector<Json>> ImageFindings(store::Database& db, std::string_view re
       std::string("SELECT ") + kFindingColumns + " FROM " + kFindingFrom +
       " WHERE repository = ? AND image_digest = ?" +
       (include_closed ? "" : " AND status != 'CLOSED'") +
-      " ORDER BY severity_rank DESC, vulnerability_id, id"));
+      " ORDER BY severity_rank DESC, vulnerability_id, findings.id"));
   stmt.Bind(1, repository).Bind(2, digest);
   std::vector<Json> out;
   for (;;) {

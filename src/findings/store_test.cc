@@ -170,7 +170,7 @@ TEST_F(FindingsStoreTest, ReScoredAdvisoryUpdatesColumnsNotTheStoredJson) {
   FindingFacts a = Facts("CVE-1", "LOW", "NO");
   a.inspector_score = 3.1;
   ASSERT_TRUE(Reconcile(*db_, image_, {a}, T(0)).ok());
-  const int64_t before = Count(*db_, "SELECT length(finding) FROM findings");
+  const int64_t before = Count(*db_, "SELECT length(finding) FROM finding_bodies");
   a.severity = "HIGH";
   a.inspector_score = 7.5;  // same fingerprint: only the scalars differ
   auto r = Reconcile(*db_, image_, {a}, T(10), {.describe_changes = false});
@@ -183,7 +183,7 @@ TEST_F(FindingsStoreTest, ReScoredAdvisoryUpdatesColumnsNotTheStoredJson) {
   EXPECT_EQ((*read)[0]["inspectorScore"], 7.5);
   EXPECT_EQ((*read)[0]["updatedAt"], 1700000010.0);
   EXPECT_EQ((*read)[0]["firstObservedAt"], 1700000000.0);
-  EXPECT_EQ(Count(*db_, "SELECT length(finding) FROM findings"), before);
+  EXPECT_EQ(Count(*db_, "SELECT length(finding) FROM finding_bodies"), before);
   EXPECT_EQ(SummarizeImage(*db_, image_.repository, image_.digest)->high, 1);
 }
 
@@ -212,6 +212,33 @@ TEST(PlatformNameTest, FromOsRelease) {
   EXPECT_EQ(PlatformName({"alpine", "3.17.3", "", ""}), "ALPINE_LINUX_3_17");
   EXPECT_EQ(PlatformName({"ubuntu", "22.04", "", ""}), "UBUNTU_22_04");
   EXPECT_EQ(PlatformName({}), "");
+}
+
+// A database written before migration 5 kept each finding's JSON in its row: the migration moves
+// it to finding_bodies, and the finding reads back the same.
+TEST(FindingsMigrationTest, BodiesMoveOutOfTheRowsIntact) {
+  auto db = std::move(*store::Database::Open(":memory:"));
+  const std::vector<store::Migration> before(Migrations().begin(), Migrations().begin() + 4);
+  ASSERT_EQ(before.back().version, 4);
+  ASSERT_TRUE(db->Migrate("findings", before).ok());
+  ASSERT_TRUE(db->Exec(
+      "INSERT INTO findings(id, arn, repository, image_digest, finding_key, vulnerability_id, "
+      "title, status, severity, severity_rank, fix_available, exploit_available, first_observed, "
+      "last_observed, updated, fingerprint, finding) VALUES (7, 'arn:f/7', 'app', 'sha256:d', "
+      "'CVE-1|Debian:12|zlib', 'CVE-1', 'CVE-1 - zlib', 'ACTIVE', 'HIGH', 4, 'YES', 'NO', "
+      "1700000000000, 1700000000000, 1700000000000, 'x', "
+      "'{\"findingArn\":\"arn:f/7\",\"type\":\"PACKAGE_VULNERABILITY\"}')").ok());
+  ASSERT_TRUE(Migrate(*db).ok());
+  auto read = ImageFindings(*db, "app", "sha256:d", true);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_EQ(read->size(), 1u);
+  EXPECT_EQ((*read)[0]["findingArn"], "arn:f/7");
+  EXPECT_EQ((*read)[0]["type"], "PACKAGE_VULNERABILITY");
+  EXPECT_EQ((*read)[0]["severity"], "HIGH");  // the column, overlaid
+  auto columns = db->Prepare("SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'finding'");
+  ASSERT_TRUE(columns.ok());
+  ASSERT_TRUE(*columns->Step());
+  EXPECT_EQ(columns->ColumnInt(0), 0);
 }
 
 }  // namespace

@@ -54,7 +54,8 @@ class SuppressionTest : public ::testing::Test {
   // Every finding as "repository:vulnerability=STATUS", sorted.
   std::vector<std::string> Statuses() {
     auto stmt = db_->Prepare("SELECT repository, vulnerability_id, status, "
-                             "json_extract(finding, '$.status') FROM findings ORDER BY 1, 2");
+                             "json_extract(finding, '$.status') FROM findings JOIN finding_bodies "
+                             "USING (id) ORDER BY 1, 2");
     std::vector<std::string> out;
     while (*stmt->Step()) {
       // The status lives in its column only (row.h): no stale copy in the stored JSON.
