@@ -315,32 +315,37 @@ Result<std::vector<Service::Job>> Service::ClaimJobs(size_t max_rematch) {
   return jobs;
 }
 
-Result<findings::ImageContext> Service::Context(std::string_view repository,
-                                                std::string_view digest,
-                                                const analyze::Inventory& inventory) {
-  ASSIGN_OR_RETURN(Digest d, Digest::Parse(digest));
-  ASSIGN_OR_RETURN(registry::ImageDetails details, registry_.DescribeImage(repository, d));
-  findings::ImageContext image;
-  image.account_id = options_.account_id;
-  image.region = options_.region;
-  image.repository = std::string(repository);
-  image.digest = std::string(digest);
-  image.tags = details.tags;
-  image.pushed_at = details.pushed_at;
-  image.platform = findings::PlatformName(inventory.os);
-  return image;
+Status Service::LoadContext(const Job& job, BatchCache& cache) {
+  const std::string key = job.repository + "@" + job.digest;
+  if (cache.images.count(key) && cache.scanning.count(job.repository)) return Status::Ok();
+  auto lock = db_.Lock();
+  if (!cache.images.count(key)) {
+    ASSIGN_OR_RETURN(Digest d, Digest::Parse(job.digest));
+    ASSIGN_OR_RETURN(registry::ImageDetails details, registry_.DescribeImage(job.repository, d));
+    findings::ImageContext image;
+    image.account_id = options_.account_id;
+    image.region = options_.region;
+    image.repository = job.repository;
+    image.digest = job.digest;
+    image.tags = details.tags;
+    image.pushed_at = details.pushed_at;
+    cache.images.emplace(key, std::move(image));
+  }
+  if (!cache.scanning.count(job.repository)) {
+    bool basic = false;
+    registry::EffectiveScanning effective = ScanningFor(job.repository, basic);
+    cache.scanning.emplace(job.repository, std::pair(std::move(effective), basic));
+  }
+  return Status::Ok();
 }
 
 Result<bool> Service::ComputeFacts(const Job& job, InventoryPtr owned, bool first_scan,
                                    BatchCache& cache, PreparedMatch& out) {
   const analyze::Inventory& inventory = *owned;
-  ASSIGN_OR_RETURN(out.image, Context(job.repository, job.digest, inventory));
-  auto scanning = cache.scanning.find(job.repository);
-  if (scanning == cache.scanning.end()) {
-    bool basic = false;
-    registry::EffectiveScanning effective = ScanningFor(job.repository, basic);
-    scanning = cache.scanning.emplace(job.repository, std::pair(std::move(effective), basic)).first;
-  }
+  RETURN_IF_ERROR(LoadContext(job, cache));  // already there when the batch preloaded it
+  out.image = cache.images.at(job.repository + "@" + job.digest);
+  out.image.platform = findings::PlatformName(inventory.os);
+  const auto scanning = cache.scanning.find(job.repository);
   const bool basic = scanning->second.second;
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
   if (!first_scan && (basic || scanning->second.first.scan_frequency != "CONTINUOUS_SCAN")) {
@@ -486,17 +491,23 @@ Status Service::Analyze(const Job& job) {
   return Status::Ok();
 }
 
-Result<std::optional<analyze::Inventory>> Service::StoredInventory(const Job& job) {
+Result<std::optional<std::string>> Service::StoredInventoryText(const Job& job) {
   auto lock = db_.Lock();
   ASSIGN_OR_RETURN(auto stmt, db_.Prepare("SELECT inventory, status FROM scan_images WHERE "
                                           "repository = ? AND digest = ?"));
   stmt.Bind(1, job.repository).Bind(2, job.digest);
   ASSIGN_OR_RETURN(bool row, stmt.Step());
   // Not analysed (yet): nothing to re-match.
-  if (!row || stmt.ColumnIsNull(0)) return std::optional<analyze::Inventory>();
+  if (!row || stmt.ColumnIsNull(0)) return std::optional<std::string>();
   // Continuous re-evaluation skips images whose rescan duration has expired.
-  if (stmt.ColumnText(1) == "SCAN_ELIGIBILITY_EXPIRED") return std::optional<analyze::Inventory>();
-  ASSIGN_OR_RETURN(analyze::Inventory inventory, DecodeInventory(stmt.ColumnText(0)));
+  if (stmt.ColumnView(1) == "SCAN_ELIGIBILITY_EXPIRED") return std::optional<std::string>();
+  return std::optional<std::string>(stmt.ColumnText(0));
+}
+
+Result<std::optional<analyze::Inventory>> Service::StoredInventory(const Job& job) {
+  ASSIGN_OR_RETURN(auto text, StoredInventoryText(job));
+  if (!text) return std::optional<analyze::Inventory>();
+  ASSIGN_OR_RETURN(analyze::Inventory inventory, DecodeInventory(*text));
   return std::optional<analyze::Inventory>(std::move(inventory));
 }
 
@@ -530,67 +541,90 @@ Status Service::FinishJob(const Job& job, const Status& s) {
   return retry.Run();
 }
 
-Status Service::RunRematchBatch(const std::vector<Job>& jobs) {
-  // Matching is CPU only; the findings of the whole batch, their events and the jobs' removal
-  // then commit in one transaction (one fsync for the batch instead of several per image).
-  struct Item {
-    const Job* job;
-    PreparedMatch prepared;
-    bool applies = false;
-    Status status;
-  };
-  std::vector<Item> items;
-  items.reserve(jobs.size());
-  BatchCache cache;
-  for (const Job& job : jobs) {
-    Item item{&job, {}, false, Status::Ok()};
-    auto inventory = StoredInventory(job);
+void Service::LoadBatch(RematchBatch& batch) {
+  batch.items.clear();
+  batch.items.resize(batch.jobs.size());
+  for (size_t i = 0; i < batch.jobs.size(); ++i) {
+    auto& item = batch.items[i];
+    auto text = StoredInventoryText(batch.jobs[i]);
+    if (!text.ok()) {
+      item.status = text.status();
+    } else if (*text) {
+      item.inventory = std::move(*text);
+      item.status = LoadContext(batch.jobs[i], batch.cache);
+    }
+  }
+}
+
+void Service::MatchBatch(RematchBatch& batch) {
+  for (size_t i = 0; i < batch.jobs.size(); ++i) {
+    auto& item = batch.items[i];
+    if (!item.status.ok() || !item.inventory) continue;
+    auto inventory = DecodeInventory(*item.inventory);
+    item.inventory.reset();
     if (!inventory.ok()) {
       item.status = inventory.status();
-    } else if (*inventory) {
-      auto applies = ComputeRematch(
-          job, std::make_shared<const analyze::Inventory>(std::move(**inventory)), cache,
-          item.prepared);
-      if (applies.ok()) item.applies = *applies;
-      else item.status = applies.status();
+      continue;
     }
-    items.push_back(std::move(item));
+    auto applies = ComputeRematch(
+        batch.jobs[i], std::make_shared<const analyze::Inventory>(std::move(*inventory)),
+        batch.cache, item.prepared);
+    if (applies.ok()) item.applies = *applies;
+    else item.status = applies.status();
   }
+}
+
+Status Service::RecordBatch(RematchBatch& batch) {
+  // The findings of the whole batch, their events and the jobs' removal commit in one
+  // transaction (one fsync for the batch instead of several per image).
   size_t changed = 0;
   std::set<std::string> texts_stored;  // in this batch's transaction
-  Status batch = [&]() -> Status {
+  Status recorded = [&]() -> Status {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
-    for (const Item& item : items) {
+    for (size_t i = 0; i < batch.jobs.size(); ++i) {
+      const auto& item = batch.items[i];
       if (item.status.ok() && item.applies) {
         ASSIGN_OR_RETURN(findings::ReconcileResult changes,
                          Record(item.prepared, false, &texts_stored));
         changed += changes.changes.size();
       }
-      RETURN_IF_ERROR(FinishJob(*item.job, item.status));
+      RETURN_IF_ERROR(FinishJob(batch.jobs[i], item.status));
     }
     return tx.Commit();
   }();
-  if (batch.ok()) {
-    log::Debug("images re-matched", {{"images", jobs.size()}, {"changes", changed}});
+  if (recorded.ok()) {
+    log::Debug("images re-matched", {{"images", batch.jobs.size()}, {"changes", changed}});
     return Status::Ok();
   }
   // Something in the batch failed to record: run its jobs one by one, so that one bad image
   // cannot hold back the others.
-  log::Warn("re-match batch failed; retrying its jobs one by one", {{"error", batch.ToString()}});
-  for (const Job& job : jobs) RETURN_IF_ERROR(FinishJob(job, RunJob(job)));
+  log::Warn("re-match batch failed; retrying its jobs one by one", {{"error", recorded.ToString()}});
+  for (const Job& job : batch.jobs) RETURN_IF_ERROR(FinishJob(job, RunJob(job)));
   return Status::Ok();
 }
 
 Status Service::Drain() {
+  // One hold of the database lock per batch: record the batch, claim the next and read what
+  // matching it needs; then match without the lock while another worker takes its turn.
+  auto lock = db_.Lock();
+  ASSIGN_OR_RETURN(std::vector<Job> jobs, ClaimJobs(kRematchBatch));
   for (;;) {
-    ASSIGN_OR_RETURN(std::vector<Job> jobs, ClaimJobs(kRematchBatch));
     if (jobs.empty()) return Status::Ok();
     if (jobs.front().kind == "analyze") {
+      lock.unlock();
       RETURN_IF_ERROR(FinishJob(jobs.front(), RunJob(jobs.front())));
+      lock.lock();
     } else {
-      RETURN_IF_ERROR(RunRematchBatch(jobs));
+      RematchBatch batch;
+      batch.jobs = std::move(jobs);
+      LoadBatch(batch);
+      lock.unlock();
+      MatchBatch(batch);
+      lock.lock();
+      RETURN_IF_ERROR(RecordBatch(batch));
     }
+    ASSIGN_OR_RETURN(jobs, ClaimJobs(kRematchBatch));
   }
 }
 

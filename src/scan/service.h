@@ -125,12 +125,29 @@ class Service final : public registry::TransactionObserver {
   // What the images of one batch share while they are matched.
   struct BatchCache {
     std::map<std::string, std::pair<registry::EffectiveScanning, bool>> scanning;  // + basic
+    std::map<std::string, findings::ImageContext> images;  // by "repository@digest"
     findings::TextCache texts;
+  };
+  // A batch of re-match jobs on its way: read from the database, matched, recorded.
+  struct RematchBatch {
+    struct Item {
+      PreparedMatch prepared;
+      std::optional<std::string> inventory;  // stored, undecoded; nullopt: nothing to re-match
+      bool applies = false;
+      surveyor::Status status;
+    };
+    std::vector<Job> jobs;
+    std::vector<Item> items;  // one per job
+    BatchCache cache;
   };
   // Due jobs, claimed: one analysis, or up to `max_rematch` re-matches.
   Result<std::vector<Job>> ClaimJobs(size_t max_rematch);
   surveyor::Status RunJob(const Job& job);
-  surveyor::Status RunRematchBatch(const std::vector<Job>& jobs);
+  // The three steps of a re-match batch. Only matching runs without the database lock, so a
+  // worker matches its batch while another records (Drain).
+  void LoadBatch(RematchBatch& batch);     // the caller holds the lock
+  void MatchBatch(RematchBatch& batch);    // without the lock
+  surveyor::Status RecordBatch(RematchBatch& batch);
   // Removes a finished job, or schedules its retry with backoff (FAILED after the last attempt).
   surveyor::Status FinishJob(const Job& job, const surveyor::Status& result);
   surveyor::Status Analyze(const Job& job);
@@ -155,8 +172,11 @@ class Service final : public registry::TransactionObserver {
   registry::EffectiveScanning ScanningFor(std::string_view repository, bool& basic);
   surveyor::Status SetStatus(std::string_view repository, std::string_view digest,
                              std::string_view status, std::string_view description);
-  Result<findings::ImageContext> Context(std::string_view repository, std::string_view digest,
-                                         const analyze::Inventory& inventory);
+  // What matching an image needs from the metadata database (its context and its repository's
+  // scanning configuration), read into `cache` unless already there.
+  surveyor::Status LoadContext(const Job& job, BatchCache& cache);
+  // The stored inventory, undecoded (nullopt: nothing to re-match). The caller holds the lock.
+  Result<std::optional<std::string>> StoredInventoryText(const Job& job);
   Result<match::VulnDbSource*> Source();
   void WorkerLoop();
   void PollLoop();
