@@ -32,6 +32,8 @@
 #include "analyze/builtin.h"
 #include "common/log.h"
 #include "analyze/image_analysis.h"
+#include "events/outbox.h"
+#include "events/schema.h"
 #include "findings/store.h"
 #include "image/image.h"
 #include "match/matcher.h"
@@ -145,6 +147,7 @@ int main(int argc, char** argv) {
   Must(registry::Migrate(*db), "migrate registry");
   Must(scan::Migrate(*db), "migrate scan");
   Must(findings::Migrate(*db), "migrate findings");
+  Must(events::Migrate(*db), "migrate events");
   // Experiment knob: a larger SQLite page cache than the server's default connection has.
   if (getenv("REEVAL_CACHE_MB")) Must(db->Exec(std::string("PRAGMA cache_size=-") + std::to_string(atoi(getenv("REEVAL_CACHE_MB")) * 1024)), "pragma");
   const double t_fill = Now();
@@ -205,6 +208,19 @@ int main(int argc, char** argv) {
   scan::ServiceOptions options;
   options.vulndb_dir = vulndb_dir;
   options.workers = workers;
+  // SURVEYOR_BENCH_EVENTS=1: as `surveyor serve` runs it, every finding that opens, changes or
+  // closes also goes into the event outbox, in the same transaction (its JSON built for it).
+  const bool with_events = std::getenv("SURVEYOR_BENCH_EVENTS") != nullptr;
+  if (with_events) {
+    options.on_results = [](store::Database& tx_db, const scan::ScanResults& r) {
+      events::BusIdentity bus{"123456789012", "us-east-1", &SystemClock::Default()};
+      for (const auto& change : r.changes.changes) {
+        RETURN_IF_ERROR(events::Enqueue(tx_db, events::FindingEvent(bus, change.finding)));
+      }
+      return Status::Ok();
+    };
+  }
+  std::printf("finding events: %s\n", with_events ? "on (SURVEYOR_BENCH_EVENTS)" : "off");
   scan::Service service(*db, blobs, registry, SystemClock::Default(), options);
 
   // 4. First matching of every image (the DB's whole history is "new" to the service).
@@ -213,6 +229,8 @@ int main(int argc, char** argv) {
   DrainAll(service, *db, workers);
   std::printf("initial match: %zu images with a package some advisory names, in %.2f s, %lld findings\n", queued, Now() - t0,
               static_cast<long long>(Count(*db, "SELECT count(*) FROM findings")));
+  // The initial match's events count as delivered (a running dispatcher deletes them).
+  Must(db->Exec("DELETE FROM events_outbox"), "clear outbox");
 
   // 5. The import that changes M advisories: golang-vulndb again, M records edited. With several
   // rounds, each round re-scores the same records the other way (HIGH, then CRITICAL, ...) and
@@ -276,9 +294,11 @@ int main(int argc, char** argv) {
                                        "finding_texts.key = findings.text_key WHERE status != "
                                        "'CLOSED' AND finding_texts.body LIKE '%" + mark + "%'");
     std::printf("re-evaluation after the import: %zu images queued in %.3f s, all re-matched in "
-                "%.3f s; %lld findings updated (%lld carry the edited text)\n",
+                "%.3f s; %lld findings updated (%lld carry the edited text), %lld events\n",
                 queued, t_queued - t0, reeval, static_cast<long long>(updated),
-                static_cast<long long>(revised));
+                static_cast<long long>(revised),
+                static_cast<long long>(Count(*db, "SELECT count(*) FROM events_outbox")));
+    Must(db->Exec("DELETE FROM events_outbox"), "clear outbox");
     std::printf("  CPU used by the re-evaluation: %.3f s (user+system, all threads; wall time on "
                 "this shared machine includes waiting for a core: load average now %.1f)\n",
                 reeval_cpu, [] { double l[1] = {0}; getloadavg(l, 1); return l[0]; }());

@@ -31,6 +31,8 @@ struct EventEnvelope {
 // The event document, members in AWS's order: version, id, detail-type, source, account, time,
 // region, resources, detail.
 OrderedJson BuildEvent(const EventEnvelope& envelope);
+// DumpJson(BuildEvent(envelope)), written without parsing the detail back into ordered JSON.
+std::string SerializeEvent(const EventEnvelope& envelope);
 // Checks the envelope fields an event on our bus must have (InvalidArgument naming the field).
 Status ValidateEnvelope(const EventEnvelope& envelope);
 

@@ -51,8 +51,30 @@ TEST(Envelope, BuildsAwsShape) {
   EXPECT_EQ(built.begin().key(), "version");
   EXPECT_EQ(std::next(built.begin()).key(), "id");
 
+  EXPECT_EQ(SerializeEvent(e), DumpJson(built));
+
   e.account = "12345";
   EXPECT_FALSE(ValidateEnvelope(e).ok());
+}
+
+// The outbox stores SerializeEvent's text: byte for byte what BuildEvent dumps, for details with
+// nesting, numbers, escapes and non-ASCII text, and for an empty detail and resource list.
+TEST(Envelope, SerializeEventIsTheBuiltEventsDump) {
+  EventEnvelope e;
+  e.id = "6f1c0d2e-0000-4000-8000-000000000001";
+  e.source = "aws.inspector2";
+  e.detail_type = "Inspector2 Finding";
+  e.time = FromEpochSeconds(1700000000);
+  e.region = "us-east-1";
+  e.account = "123456789012";
+  e.resources = {"arn:aws:ecr:us-east-1:123456789012:repository/app/sha256:ab", "x\"y"};
+  e.detail = Json::parse(R"({"title": "CVE-2024-0001 - zlib \u2603", "inspectorScore": 7.5,
+      "epss": {"score": 0.00043}, "count": 3, "ok": true, "none": null,
+      "packages": [{"name": "zlib", "epoch": 0, "path": "a\\b\n"}], "empty": {}, "list": []})");
+  EXPECT_EQ(SerializeEvent(e), DumpJson(BuildEvent(e)));
+  e.detail = Json::object();
+  e.resources.clear();
+  EXPECT_EQ(SerializeEvent(e), DumpJson(BuildEvent(e)));
 }
 
 TEST(Envelope, ScanDetails) {

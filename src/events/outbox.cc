@@ -65,7 +65,7 @@ Status Enqueue(store::Database& db, const EventEnvelope& event) {
   }
   ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO events_outbox (resource, body, created_ms) "
                                          "VALUES (?, ?, ?)"));
-  stmt.Bind(1, OrderingKey(event)).Bind(2, DumpJson(BuildEvent(event))).Bind(3, NowMs());
+  stmt.Bind(1, OrderingKey(event)).Bind(2, SerializeEvent(event)).Bind(3, NowMs());
   return stmt.Run();
 }
 
