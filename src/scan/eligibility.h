@@ -27,7 +27,8 @@ namespace surveyor::scan {
 inline constexpr char kInspectorConfigurationKey[] = "inspector.configuration";
 
 // Called inside the transaction that records a scan's results, so that what it writes (events in
-// the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis.
+// the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis;
+// `summary` (the image's active findings by severity) is counted for first scans only.
 struct ScanResults {
   const findings::ImageContext& image;
   const findings::ReconcileResult& changes;

@@ -403,9 +403,11 @@ Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared,
                         .texts_stored = texts_stored,
                         .describe_changes = static_cast<bool>(options_.on_results)}));
   if (options_.on_results) {
-    ASSIGN_OR_RETURN(findings::SeveritySummary summary,
-                     findings::SummarizeImage(db_, prepared.image.repository,
-                                              prepared.image.digest));
+    findings::SeveritySummary summary;  // what a completed scan announces; re-matches do not
+    if (first_scan) {
+      ASSIGN_OR_RETURN(summary, findings::SummarizeImage(db_, prepared.image.repository,
+                                                         prepared.image.digest));
+    }
     RETURN_IF_ERROR(options_.on_results(db_, {prepared.image, changes, summary, first_scan}));
   }
   if (first_scan) {
