@@ -33,6 +33,7 @@
 #include "common/log.h"
 #include "analyze/image_analysis.h"
 #include "events/outbox.h"
+#include "events/rules.h"
 #include "events/schema.h"
 #include "findings/store.h"
 #include "image/image.h"
@@ -212,6 +213,12 @@ int main(int argc, char** argv) {
   // closes also goes into the event outbox, in the same transaction (its JSON built for it).
   const bool with_events = std::getenv("SURVEYOR_BENCH_EVENTS") != nullptr;
   if (with_events) {
+    // Events are written only while a rule listens: SCENARIOS 7's alert on critical findings.
+    events::Rule rule;
+    rule.name = "critical-findings";
+    rule.event_pattern = R"({"source":["aws.inspector2"],"detail-type":["Inspector2 Finding"],)"
+                         R"("detail":{"severity":["CRITICAL"]}})";
+    Must(events::PutRule(*db, rule), "put rule");
     options.on_results = [](store::Database& tx_db, const scan::ScanResults& r) {
       events::BusIdentity bus{"123456789012", "us-east-1", &SystemClock::Default()};
       for (const auto& change : r.changes.changes) {

@@ -33,7 +33,8 @@ std::string OrderingKey(const EventEnvelope& event);
 
 // Writes `event` to the outbox. The caller must hold an open store::Transaction on `db` (the
 // event commits or rolls back with the caller's change): FailedPrecondition when no transaction
-// is open on `db`. InvalidArgument for a bad envelope.
+// is open on `db`. InvalidArgument for a bad envelope. With no ENABLED rule on the bus nothing is
+// written: EventBridge routes an event to the rules that exist when it is put.
 Status Enqueue(store::Database& db, const EventEnvelope& event);
 // For callers with no state change of their own: opens, writes and commits a transaction.
 Status EnqueueNow(store::Database& db, const EventEnvelope& event);

@@ -63,6 +63,7 @@ class OutboxTest : public ::testing::Test {
 };
 
 TEST_F(OutboxTest, EnqueueCommitsAndRollsBackWithTheCallersTransaction) {
+  AddRuleWithTarget("arn:surveyor:events:local:file/log");
   {
     store::Transaction txn(*db_);
     ASSERT_TRUE(Enqueue(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v1")).ok());
@@ -79,6 +80,25 @@ TEST_F(OutboxTest, EnqueueCommitsAndRollsBackWithTheCallersTransaction) {
   bad.account = "";
   EXPECT_FALSE(EnqueueNow(*db_, bad).ok());
   EXPECT_EQ(Count("events_outbox"), 1);
+}
+
+// As in EventBridge, an event goes to the rules that exist when it is put: with no enabled rule,
+// nothing is written; a disabled one does not count; from the first enabled rule on, events are.
+TEST_F(OutboxTest, WithoutAnEnabledRuleNothingIsWritten) {
+  ASSERT_TRUE(EnqueueNow(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v1")).ok());
+  EXPECT_EQ(Count("events_outbox"), 0);
+  Rule rule;
+  rule.name = "off";
+  rule.event_pattern = R"({"source":["aws.ecr"]})";
+  rule.state = "DISABLED";
+  ASSERT_TRUE(PutRule(*db_, rule).ok());
+  ASSERT_TRUE(EnqueueNow(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v2")).ok());
+  EXPECT_EQ(Count("events_outbox"), 0);
+  ASSERT_TRUE(SetRuleState(*db_, "off", "ENABLED").ok());
+  ASSERT_TRUE(EnqueueNow(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v3")).ok());
+  EXPECT_EQ(Count("events_outbox"), 1);
+  // Still inside the caller's transaction only.
+  EXPECT_FALSE(Enqueue(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v4")).ok());
 }
 
 TEST_F(OutboxTest, FindingEventCarriesResourceTypeAndResources) {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "events/rules.h"
 #include "events/schema.h"
 #include "registry/schema.h"
 #include "registry/test_push.h"
@@ -90,6 +91,9 @@ class RegistryEventsTest : public ::testing::Test {
     db_ = std::move(*db);
     ASSERT_TRUE(registry::Migrate(*db_).ok());
     ASSERT_TRUE(Migrate(*db_).ok());
+    // Events are written only while some rule listens (outbox.h).
+    ASSERT_TRUE(PutRule(*db_, {.name = "listen", .event_pattern = R"({"source":["aws.ecr"]})",
+                             .state = "ENABLED", .description = ""}).ok());
     blobs_ = std::make_unique<store::BlobStore>(dir_, PosixFileSystem::Default());
     ASSERT_TRUE(blobs_->Init().ok());
     registry_ = std::make_unique<registry::Registry>(*db_, *blobs_, clock_, registry::Options{});

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include "events/rules.h"
 #include "events/schema.h"
 #include "registry/repository_settings.h"
 #include "registry/schema.h"
@@ -21,6 +22,9 @@ class ScanResourceChangeTest : public ::testing::Test {
     db_ = std::move(*db);
     ASSERT_TRUE(registry::Migrate(*db_).ok());
     ASSERT_TRUE(Migrate(*db_).ok());
+    // Events are written only while some rule listens (outbox.h).
+    ASSERT_TRUE(PutRule(*db_, {.name = "listen", .event_pattern = R"({"source":["aws.ecr"]})",
+                             .state = "ENABLED", .description = ""}).ok());
   }
   void AddRepository(const std::string& name, bool scan_on_push = false) {
     registry::RepositorySettings settings;
