@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "findings/store.h"
+#include "findings/test_facts.h"
 #include "registry/registry.h"
 #include "registry/repository_settings.h"
 #include "registry/schema.h"
@@ -100,15 +101,8 @@ class EligibilityTest : public ::testing::Test {
     findings::ImageContext image;
     image.repository = "app";
     image.digest = digest;
-    findings::FindingFacts f;
-    f.key = f.vulnerability_id = "CVE-2024-0001";
-    f.title = "CVE-2024-0001 - zlib";
-    f.severity = "HIGH";
-    f.fix_available = "YES";
-    f.exploit_available = "NO";
-    f.fingerprint = "x";
-    f.detail = Json::object();
-    ASSERT_TRUE(findings::Reconcile(*db_, image, {f}, kT0).ok());
+    ASSERT_TRUE(
+        findings::Reconcile(*db_, image, {findings::TestFacts("CVE-2024-0001", "zlib")}, kT0).ok());
   }
   void Configure(const std::string& config) {
     ASSERT_TRUE(registry::PutRegistrySetting(*db_, kInspectorConfigurationKey, config).ok());

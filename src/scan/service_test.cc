@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "findings/store.h"
+#include "findings/test_facts.h"
 #include "registry/schema.h"
 #include "registry/test_push.h"
 
@@ -104,16 +105,8 @@ TEST_F(ScanServiceTransactionTest, ADeletionAndItsClosedFindingsCommitTogether) 
   findings::ImageContext image;
   image.repository = "app";
   image.digest = pushed->digest.ToString();
-  findings::FindingFacts f;
-  f.key = "CVE-1|Debian:12|zlib";
-  f.vulnerability_id = "CVE-1";
-  f.title = "CVE-1 - zlib";
-  f.severity = "HIGH";
-  f.fix_available = "NO";
-  f.exploit_available = "NO";
-  f.fingerprint = "x";
-  f.detail = Json::object();
-  ASSERT_TRUE(findings::Reconcile(*db_, image, {f}, clock_.Now()).ok());
+  ASSERT_TRUE(
+      findings::Reconcile(*db_, image, {findings::TestFacts("CVE-1", "zlib")}, clock_.Now()).ok());
 
   failing_.fail = true;
   EXPECT_FALSE(registry_->DeleteManifest("app", pushed->digest.ToString()).ok());
