@@ -13,6 +13,10 @@ namespace {
 std::string Body(const char* path) {
   return "json_extract(" + std::string(kFindingBody) + ", '" + path + "')";
 }
+// The elements of an array of it, as a table.
+std::string BodyEach(const std::string& path) {
+  return "json_each(" + std::string(kFindingBody) + ", '" + path + "')";
+}
 
 Status Invalid(std::string message) {
   return InvalidArgument(std::move(message), "ValidationException");
@@ -160,8 +164,8 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
       case FilterKind::kString:
         if (!spec.array_path.empty()) {
           // Multi-valued: some element satisfies the field's combined predicate.
-          parts.push_back("EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
-                          "') WHERE " + StringListPredicate(sql, "value", list) + ")");
+          parts.push_back("EXISTS (SELECT 1 FROM " + BodyEach(spec.array_path) + " WHERE " +
+                          StringListPredicate(sql, "value", list) + ")");
         } else {
           parts.push_back(StringListPredicate(sql, spec.expr, list));
         }
@@ -182,8 +186,8 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
         break;
       case FilterKind::kMap:
         for (const Json& f : list) {
-          std::string p = "EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
-                          "') WHERE key = " + sql.Param(f["key"].get<std::string>());
+          std::string p = "EXISTS (SELECT 1 FROM " + BodyEach(spec.array_path) +
+                          " WHERE key = " + sql.Param(f["key"].get<std::string>());
           if (f.contains("value")) p += " AND value = " + sql.Param(f["value"].get<std::string>());
           parts.push_back(p + ")");
         }
@@ -192,8 +196,7 @@ Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_
         std::vector<std::string> any;
         for (const Json& f : list) {
           // All given sub-filters must hold for one vulnerable package.
-          std::string p = "EXISTS (SELECT 1 FROM json_each(" + std::string(kFindingBody) + ", '" + spec.array_path +
-                          "') AS pkg WHERE 1";
+          std::string p = "EXISTS (SELECT 1 FROM " + BodyEach(spec.array_path) + " AS pkg WHERE 1";
           for (const auto& [k, v] : f.items()) {
             const std::string member = "json_extract(pkg.value, '$." +
                                        std::string(k == "architecture" ? "arch" : k) + "')";

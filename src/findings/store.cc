@@ -249,10 +249,10 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
             ? "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
               "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
               "last_observed = ?9, updated = ?9, package_manager = ?10, package_name = ?11, "
-              "fingerprint = ?12, text_key = ?14 WHERE id = ?15"
+              "fingerprint = ?12, text_key = ?13 WHERE id = ?14"
             : "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
               "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
-              "last_observed = ?9, updated = ?9 WHERE id = ?15"));
+              "last_observed = ?9, updated = ?9 WHERE id = ?14"));
     stmt.Bind(1, status).Bind(2, f.title).Bind(3, f.severity)
         .Bind(4, static_cast<int64_t>(SeverityRank(f.severity)));
     BindOptionalNumber(stmt, 5, f.inspector_score);
@@ -262,9 +262,9 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     const FindingFacts full = need_detail ? WithDetail(f) : FindingFacts();
     if (detail_changed) {
       stmt.Bind(10, f.package_manager).Bind(11, f.package_name).Bind(12, f.fingerprint);
-      BindText(stmt, 14, f);
+      BindText(stmt, 13, f);
     }
-    stmt.Bind(15, e.id);
+    stmt.Bind(14, e.id);
     RETURN_IF_ERROR(stmt.Run());
     if (detail_changed) RETURN_IF_ERROR(PutBody(db, e.id, StoredFindingJson(full, image, e.arn)));
     report(reopened ? Change::kReopened : Change::kUpdated, need_detail ? full : f, e.arn, status,
