@@ -544,23 +544,19 @@ Status Service::FinishJob(const Job& job, const Status& s) {
 }
 
 void Service::LoadBatch(RematchBatch& batch) {
-  batch.items.clear();
-  batch.items.resize(batch.jobs.size());
-  for (size_t i = 0; i < batch.jobs.size(); ++i) {
-    auto& item = batch.items[i];
-    auto text = StoredInventoryText(batch.jobs[i]);
+  for (auto& item : batch.items) {
+    auto text = StoredInventoryText(item.job);
     if (!text.ok()) {
       item.status = text.status();
     } else if (*text) {
       item.inventory = std::move(*text);
-      item.status = LoadContext(batch.jobs[i], batch.cache);
+      item.status = LoadContext(item.job, batch.cache);
     }
   }
 }
 
 void Service::MatchBatch(RematchBatch& batch) {
-  for (size_t i = 0; i < batch.jobs.size(); ++i) {
-    auto& item = batch.items[i];
+  for (auto& item : batch.items) {
     if (!item.status.ok() || !item.inventory) continue;
     auto inventory = DecodeInventory(*item.inventory);
     item.inventory.reset();
@@ -569,8 +565,8 @@ void Service::MatchBatch(RematchBatch& batch) {
       continue;
     }
     auto applies = ComputeRematch(
-        batch.jobs[i], std::make_shared<const analyze::Inventory>(std::move(*inventory)),
-        batch.cache, item.prepared);
+        item.job, std::make_shared<const analyze::Inventory>(std::move(*inventory)), batch.cache,
+        item.prepared);
     if (applies.ok()) item.applies = *applies;
     else item.status = applies.status();
   }
@@ -584,25 +580,24 @@ Status Service::RecordBatch(RematchBatch& batch) {
   Status recorded = [&]() -> Status {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
-    for (size_t i = 0; i < batch.jobs.size(); ++i) {
-      const auto& item = batch.items[i];
+    for (const auto& item : batch.items) {
       if (item.status.ok() && item.applies) {
         ASSIGN_OR_RETURN(findings::ReconcileResult changes,
                          Record(item.prepared, false, &texts_stored));
         changed += changes.changes.size();
       }
-      RETURN_IF_ERROR(FinishJob(batch.jobs[i], item.status));
+      RETURN_IF_ERROR(FinishJob(item.job, item.status));
     }
     return tx.Commit();
   }();
   if (recorded.ok()) {
-    log::Debug("images re-matched", {{"images", batch.jobs.size()}, {"changes", changed}});
+    log::Debug("images re-matched", {{"images", batch.items.size()}, {"changes", changed}});
     return Status::Ok();
   }
   // Something in the batch failed to record: run its jobs one by one, so that one bad image
   // cannot hold back the others.
   log::Warn("re-match batch failed; retrying its jobs one by one", {{"error", recorded.ToString()}});
-  for (const Job& job : batch.jobs) RETURN_IF_ERROR(FinishJob(job, RunJob(job)));
+  for (const auto& item : batch.items) RETURN_IF_ERROR(FinishJob(item.job, RunJob(item.job)));
   return Status::Ok();
 }
 
@@ -619,7 +614,8 @@ Status Service::Drain() {
       lock.lock();
     } else {
       RematchBatch batch;
-      batch.jobs = std::move(jobs);
+      batch.items.resize(jobs.size());
+      for (size_t i = 0; i < jobs.size(); ++i) batch.items[i].job = std::move(jobs[i]);
       LoadBatch(batch);
       lock.unlock();
       MatchBatch(batch);

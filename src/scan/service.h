@@ -131,13 +131,13 @@ class Service final : public registry::TransactionObserver {
   // A batch of re-match jobs on its way: read from the database, matched, recorded.
   struct RematchBatch {
     struct Item {
-      PreparedMatch prepared;
+      Job job;
       std::optional<std::string> inventory;  // stored, undecoded; nullopt: nothing to re-match
+      PreparedMatch prepared;
       bool applies = false;
       surveyor::Status status;
     };
-    std::vector<Job> jobs;
-    std::vector<Item> items;  // one per job
+    std::vector<Item> items;
     BatchCache cache;
   };
   // Due jobs, claimed: one analysis, or up to `max_rematch` re-matches.
@@ -175,7 +175,7 @@ class Service final : public registry::TransactionObserver {
   // What matching an image needs from the metadata database (its context and its repository's
   // scanning configuration), read into `cache` unless already there.
   surveyor::Status LoadContext(const Job& job, BatchCache& cache);
-  // The stored inventory, undecoded (nullopt: nothing to re-match). The caller holds the lock.
+  // The stored inventory, undecoded (nullopt: nothing to re-match).
   Result<std::optional<std::string>> StoredInventoryText(const Job& job);
   Result<match::VulnDbSource*> Source();
   void WorkerLoop();
