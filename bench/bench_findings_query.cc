@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -30,14 +31,30 @@ int main(int argc, char** argv) {
     store::Transaction tx(**db);
     auto stmt = (*db)->Prepare(
         "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, title, "
-        "status, severity, severity_rank, inspector_score, fix_available, exploit_available, "
-        "package_manager, package_name, first_observed, last_observed, updated, fingerprint, "
-        "finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'YES', 'NO', 'OS', ?, 0, 0, 0, '', ?)");
+        "status, score_id, fix_available, exploit_available, package_manager, package_name, "
+        "first_observed, last_observed, updated, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+        "'YES', 'NO', 'OS', ?, 0, 0, 0, '')");
+    auto body = (*db)->Prepare("INSERT INTO finding_bodies(id, finding) VALUES (?, ?)");
+    auto score_row = (*db)->Prepare("INSERT INTO finding_scores(key, severity, severity_rank, "
+                                    "inspector_score, updated) VALUES (?, ?, ?, ?, 0)");
+    // Severity and score belong to the vulnerability (findings/row.h): one score row each.
+    std::map<uint32_t, int64_t> score_ids;
     for (int i = 0; i < n; ++i) {
       const std::string repo = "team-" + std::to_string(i % 2000) + "/app";
       const std::string digest = "sha256:" + std::to_string((i / 2000) % 10);
-      const std::string vuln = "CVE-2024-" + std::to_string(rng() % 30000);
-      const char* sev = severities[rng() % 10];
+      const uint32_t cve = rng() % 30000;
+      const std::string vuln = "CVE-2024-" + std::to_string(cve);
+      std::mt19937 vuln_rng(cve);
+      const char* sev = severities[vuln_rng() % 10];
+      auto [it, added] = score_ids.emplace(cve, 0);
+      if (added) {
+        score_row->Bind(1, "live|" + vuln).Bind(2, sev)
+            .Bind(3, static_cast<int64_t>(findings::SeverityRank(sev)))
+            .BindDouble(4, (vuln_rng() % 100) / 10.0);
+        (void)score_row->Run();
+        score_row->Reset();
+        it->second = (*db)->LastInsertId();
+      }
       const std::string arn = "arn:aws:inspector2:us-east-1:123456789012:finding/" +
                               std::to_string(1000000000 + i);
       const std::string pkg = "pkg" + std::to_string(rng() % 500);
@@ -48,10 +65,12 @@ int main(int argc, char** argv) {
                                "\",\"imageTags\":[\"v" + std::to_string(i % 7) + "\"]}}}]}";
       stmt->Bind(1, arn).Bind(2, repo).Bind(3, digest).Bind(4, vuln + "|" + pkg + std::to_string(i))
           .Bind(5, vuln).Bind(6, vuln + " - " + pkg).Bind(7, i % 10 == 0 ? "CLOSED" : "ACTIVE")
-          .Bind(8, sev).Bind(9, static_cast<int64_t>(findings::SeverityRank(sev)))
-          .BindDouble(10, (rng() % 100) / 10.0).Bind(11, pkg).Bind(12, json);
+          .Bind(8, it->second).Bind(9, pkg);
       (void)stmt->Run();
       stmt->Reset();
+      body->Bind(1, (*db)->LastInsertId()).Bind(2, json);
+      (void)body->Run();
+      body->Reset();
     }
     (void)tx.Commit();
   }

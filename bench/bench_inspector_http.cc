@@ -4,13 +4,14 @@
 // Loads N findings (default 1,000,000) in the Inspector wire shape (findings::FindingJson, about
 // 1.9 KB each; BENCH_REUSE_DB=1 keeps a loaded file) into a real SQLite file, then times InspectorService::Handle on SigV4-signed
 // POST /findings/list requests: body read, signature check, JSON parse, validation, query,
-// response serialisation — everything but the socket. 2,000 repositories × 10 images, severities
-// drawn like real scans, a tenth CLOSED. Each shape runs RUNS times (default 300); the
+// response serialisation — everything but the socket. 2,000 repositories × 10 images, 30,000
+// vulnerabilities whose severities are drawn like real scans, a tenth of the findings CLOSED. Each shape runs RUNS times (default 300); the
 // continuation shape replays the token of the shape's first page.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <map>
 #include <memory>
 #include <random>
 #include <string>
@@ -154,22 +155,39 @@ void Load(store::Database& db, int n) {
   auto tx = std::make_unique<store::Transaction>(db);
   auto stmt = db.Prepare(
       "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, title, "
-      "status, severity, severity_rank, inspector_score, fix_available, exploit_available, "
-      "package_manager, package_name, first_observed, last_observed, updated, fingerprint, "
-      "finding) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'YES', 'NO', 'OS', ?, ?, ?, ?, '', ?)");
+      "status, score_id, fix_available, exploit_available, package_manager, package_name, "
+      "first_observed, last_observed, updated, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+      "'YES', 'NO', 'OS', ?, ?, ?, ?, '')");
+  auto body = db.Prepare("INSERT INTO finding_bodies(id, finding) VALUES (?, ?)");
+  auto score_row = db.Prepare("INSERT INTO finding_scores(key, severity, severity_rank, "
+                              "inspector_score, updated) VALUES (?, ?, ?, ?, 0)");
+  // Severity and score belong to the vulnerability (findings/row.h): open findings share its
+  // live score row, closed ones a frozen copy.
+  std::map<std::string, int64_t> score_ids;
   const int64_t now_ms = ToUnixMillis(SystemClock::Default().Now());
   for (int i = 0; i < n; ++i) {
     const int repo_index = i % 2000, image_index = (i / 2000) % 10;
     const std::string repo = "team-" + std::to_string(repo_index) + "/app";
     const std::string& digest = digests[repo_index * 10 + image_index];
     const std::string tag = "v" + std::to_string(image_index);
-    const std::string vuln = "CVE-2024-" + std::to_string(rng() % 30000);
+    const uint32_t cve = rng() % 30000;
+    const std::string vuln = "CVE-2024-" + std::to_string(cve);
     const std::string pkg = "pkg" + std::to_string(rng() % 500);
-    const char* sev = severities[rng() % 10];
-    const double score = (rng() % 100) / 10.0;
+    std::mt19937 vuln_rng(cve);
+    const char* sev = severities[vuln_rng() % 10];
+    const double score = (vuln_rng() % 100) / 10.0;
     const std::string arn = "arn:aws:inspector2:us-east-1:123456789012:finding/" +
                             ComputeDigest(std::to_string(i)).hex().substr(0, 32);
     const std::string status = i % 10 == 0 ? "CLOSED" : "ACTIVE";
+    const std::string key = (status == "CLOSED" ? "frozen|" : "live|") + vuln;
+    auto [it, added] = score_ids.emplace(key, 0);
+    if (added) {
+      score_row->Bind(1, key).Bind(2, sev).Bind(3, static_cast<int64_t>(findings::SeverityRank(sev)))
+          .BindDouble(4, score);
+      (void)score_row->Run();
+      score_row->Reset();
+      it->second = db.LastInsertId();
+    }
     std::string doc = tmpl;
     ReplaceAll(doc, "@ARN@", arn);
     ReplaceAll(doc, "@REPO@", repo);
@@ -182,11 +200,13 @@ void Load(store::Database& db, int n) {
     ReplaceAll(doc, "@SCORE@", std::to_string(score).substr(0, 4));
     const int64_t ms = now_ms - static_cast<int64_t>(rng() % 100000000);
     stmt->Bind(1, arn).Bind(2, repo).Bind(3, digest).Bind(4, vuln + "|" + pkg + "|" + std::to_string(i))
-        .Bind(5, vuln).Bind(6, vuln + " - " + pkg).Bind(7, status).Bind(8, sev)
-        .Bind(9, static_cast<int64_t>(findings::SeverityRank(sev)))
-        .BindDouble(10, score).Bind(11, pkg).Bind(12, ms).Bind(13, ms).Bind(14, ms).Bind(15, doc);
+        .Bind(5, vuln).Bind(6, vuln + " - " + pkg).Bind(7, status).Bind(8, it->second)
+        .Bind(9, pkg).Bind(10, ms).Bind(11, ms).Bind(12, ms);
     (void)stmt->Run();
     stmt->Reset();
+    body->Bind(1, db.LastInsertId()).Bind(2, doc);
+    (void)body->Run();
+    body->Reset();
     if ((i + 1) % 100000 == 0) {
       (void)tx->Commit();
       tx = std::make_unique<store::Transaction>(db);

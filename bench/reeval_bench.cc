@@ -242,6 +242,10 @@ int main(int argc, char** argv) {
       }
       return Status::Ok();
     };
+    options.wants_changes = [](store::Database& tx_db) {
+      auto any = events::AnyRuleEnabled(tx_db);
+      return !any.ok() || *any;
+    };
   }
   std::printf("finding events: %s\n", with_events ? "on (SURVEYOR_BENCH_EVENTS)" : "off");
   scan::Service service(*db, blobs, registry, SystemClock::Default(), options);
@@ -324,7 +328,10 @@ int main(int argc, char** argv) {
     const double reeval_cpu = CpuSeconds() - cpu0;
     PerfControl("disable");
     walls.push_back(reeval);
-    const int64_t updated = Count(*db, "SELECT count(*) FROM findings WHERE updated >= " +
+    // A finding's updatedAt: its own update or its score row's (findings/row.h).
+    const int64_t updated = Count(*db, "SELECT count(*) FROM findings JOIN finding_scores ON "
+                                       "finding_scores.id = findings.score_id WHERE "
+                                       "max(findings.updated, finding_scores.updated) >= " +
                                            std::to_string(before_ms));
     const int64_t revised = Count(*db, "SELECT count(*) FROM findings JOIN finding_texts ON "
                                        "finding_texts.key = findings.text_key WHERE status != "

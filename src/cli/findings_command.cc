@@ -400,9 +400,10 @@ int RunList(const FindingsFlags& f) {
   auto lock = db.Lock();
   auto stmt = db.Prepare(
       std::string("SELECT ") + findings::kFindingColumns + ", repository, vulnerability_id, "
-      "severity, status, package_name, fix_available FROM " + findings::kFindingFrom +
-      " WHERE (?1 = '' OR repository = ?1) AND (?2 = '' OR severity = ?2) AND (?3 = '' OR "
-      "status = ?3) ORDER BY severity_rank DESC, repository, vulnerability_id, findings.id");
+      "finding_scores.severity, status, package_name, fix_available FROM " +
+      findings::kFindingFrom + " WHERE (?1 = '' OR repository = ?1) AND (?2 = '' OR "
+      "finding_scores.severity = ?2) AND (?3 = '' OR status = ?3) ORDER BY "
+      "finding_scores.severity_rank DESC, repository, vulnerability_id, findings.id");
   if (!stmt.ok()) {
     std::cerr << "surveyor findings: " << stmt.status().message() << "\n";
     return 2;
@@ -450,9 +451,11 @@ int RunAggregate(const FindingsFlags& f) {
   store::Database& db = *storage->db;
   auto lock = db.Lock();
   auto stmt = db.Prepare("SELECT " + column +
-                         ", sum(severity = 'CRITICAL'), sum(severity = 'HIGH'), "
-                         "sum(severity = 'MEDIUM'), sum(severity = 'LOW'), count(*) FROM findings "
-                         "WHERE status = 'ACTIVE' GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 6 DESC, 1");
+                         ", sum(finding_scores.severity = 'CRITICAL'), sum(finding_scores.severity "
+                         "= 'HIGH'), sum(finding_scores.severity = 'MEDIUM'), "
+                         "sum(finding_scores.severity = 'LOW'), count(*) FROM " +
+                         findings::kFindingScoreJoin +
+                         " WHERE status = 'ACTIVE' GROUP BY 1 ORDER BY 2 DESC, 3 DESC, 6 DESC, 1");
   if (!stmt.ok()) {
     std::cerr << "surveyor findings: " << stmt.status().message() << "\n";
     return 2;

@@ -137,6 +137,11 @@ int RunServe(const ServeFlags& flags) {
       }
       return Status::Ok();
     };
+    // Changed findings are built for the hook only while some rule could route their events.
+    scan_options.wants_changes = [](store::Database& tx_db) {
+      auto any = events::AnyRuleEnabled(tx_db);
+      return !any.ok() || *any;
+    };
     scanner = std::make_unique<scan::Service>(db, blobs, registry, SystemClock::Default(),
                                               scan_options);
     registry.AddTransactionObserver(scanner.get());

@@ -55,6 +55,13 @@ std::string OrderingKey(const EventEnvelope& event) {
   return event.detail_type;
 }
 
+Result<bool> AnyRuleEnabled(store::Database& db) {
+  auto lock = db.Lock();
+  ASSIGN_OR_RETURN(auto rules, db.Prepare("SELECT 1 FROM events_rules WHERE state = 'ENABLED' "
+                                          "LIMIT 1"));
+  return rules.Step();
+}
+
 Status Enqueue(store::Database& db, const EventEnvelope& event) {
   RETURN_IF_ERROR(ValidateEnvelope(event));
   auto lock = db.Lock();
@@ -65,12 +72,8 @@ Status Enqueue(store::Database& db, const EventEnvelope& event) {
   }
   // An event goes to the rules that exist when it is put, as in EventBridge: with no enabled
   // rule there is nobody to route it to, and nothing is written (the router would drop it).
-  {
-    ASSIGN_OR_RETURN(auto rules, db.Prepare("SELECT 1 FROM events_rules WHERE state = 'ENABLED' "
-                                            "LIMIT 1"));
-    ASSIGN_OR_RETURN(bool any, rules.Step());
-    if (!any) return Status::Ok();
-  }
+  ASSIGN_OR_RETURN(bool any, AnyRuleEnabled(db));
+  if (!any) return Status::Ok();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO events_outbox (resource, body, created_ms) "
                                          "VALUES (?, ?, ?)"));
   stmt.Bind(1, OrderingKey(event)).Bind(2, SerializeEvent(event)).Bind(3, NowMs());

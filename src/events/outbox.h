@@ -36,6 +36,8 @@ std::string OrderingKey(const EventEnvelope& event);
 // is open on `db`. InvalidArgument for a bad envelope. With no ENABLED rule on the bus nothing is
 // written: EventBridge routes an event to the rules that exist when it is put.
 Status Enqueue(store::Database& db, const EventEnvelope& event);
+// Whether any rule is ENABLED, i.e. whether Enqueue would write anything.
+Result<bool> AnyRuleEnabled(store::Database& db);
 // For callers with no state change of their own: opens, writes and commits a transaction.
 Status EnqueueNow(store::Database& db, const EventEnvelope& event);
 

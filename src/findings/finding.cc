@@ -237,6 +237,7 @@ FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory
     f.package_manager = std::string(PackageManagerName(inventory.packages[m.packages[0]].type));
   }
   f.text = cache ? cache->Get(m) : BuildText(m);
+  f.score_key = f.text->key;
   f.fingerprint = DetailFingerprint(m, inventory);
   if (lazy_detail) {
     f.build_detail = [&m, &inventory] { return DetailJson(m, inventory); };

@@ -57,6 +57,10 @@ struct FindingFacts {
   // it; re-evaluation compares the fingerprint of the rest).
   std::function<Json()> build_detail;
   std::shared_ptr<const SharedText> text;  // null in facts built by hand
+  // Names the finding's score row (row.h), "vulnerability id|source" like the text; empty: the
+  // vulnerability id. Severity and score come from the advisory alone, so every finding of the
+  // vulnerability shares them.
+  std::string score_key;
 };
 
 // Builds each vulnerability's SharedText once per (advisory, vulnerability id, source) while an

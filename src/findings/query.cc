@@ -32,18 +32,30 @@ struct FieldSpec {
   bool date_ms = false;    // the column holds milliseconds (API dates are epoch seconds)
 };
 
+// Fields held in the finding's score row (row.h): a column of the join where the statement has
+// one, a sub-select where it has not (UPDATE).
+std::string ScoreExpr(std::string_view field, bool joined) {
+  auto column = [&](const char* name) {
+    return joined ? std::string("finding_scores.") + name : ScoreColumn(name);
+  };
+  if (field == "severity") return column("severity");
+  if (field == "inspectorScore") return column("inspector_score");
+  if (field == "updatedAt") return "max(findings.updated, " + column("updated") + ")";
+  return "";
+}
+
 const std::map<std::string, FieldSpec, std::less<>>& Fields() {
   static const std::map<std::string, FieldSpec, std::less<>> kFields = {
       {"findingArn", {FilterKind::kString, "arn", ""}},
       {"awsAccountId", {FilterKind::kString, Body("$.awsAccountId"), ""}},
       {"findingType", {FilterKind::kString, "'PACKAGE_VULNERABILITY'", ""}},
-      {"severity", {FilterKind::kString, "severity", ""}},
+      {"severity", {FilterKind::kString, "", ""}},  // ScoreExpr
       {"firstObservedAt", {FilterKind::kDate, "first_observed", "", true}},
       {"lastObservedAt", {FilterKind::kDate, "last_observed", "", true}},
-      {"updatedAt", {FilterKind::kDate, "updated", "", true}},
+      {"updatedAt", {FilterKind::kDate, "", "", true}},  // ScoreExpr
       {"findingStatus", {FilterKind::kString, "status", ""}},
       {"title", {FilterKind::kString, "title", ""}},
-      {"inspectorScore", {FilterKind::kNumber, "inspector_score", ""}},
+      {"inspectorScore", {FilterKind::kNumber, "", ""}},  // ScoreExpr
       {"epssScore", {FilterKind::kNumber, "epss", ""}},
       {"resourceType", {FilterKind::kString, "'AWS_ECR_CONTAINER_IMAGE'", ""}},
       {"resourceId", {FilterKind::kString, Body("$.resources[0].id"), ""}},
@@ -154,10 +166,13 @@ std::string RangePredicate(Sql& sql, const std::string& expr, const Json& f, con
   return out + ")";
 }
 
-Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool status_as_active = false) {
+// `joined`: the statement joins finding_scores (kFindingFrom, kFindingScoreJoin).
+Result<std::string> CompileWhere(const FilterCriteria& c, Sql& sql, bool joined,
+                                 bool status_as_active = false) {
   std::vector<std::string> clauses;
   for (const auto& [field, list] : c.raw.items()) {
     FieldSpec spec = Fields().find(field)->second;
+    if (std::string score = ScoreExpr(field, joined); !score.empty()) spec.expr = std::move(score);
     if (status_as_active && field == "findingStatus") spec.expr = "'ACTIVE'";
     std::vector<std::string> parts;
     switch (spec.kind) {
@@ -244,7 +259,8 @@ Result<SqlCondition> CompileAnyOf(const std::vector<FilterCriteria>& criteria,
     return sql;
   }
   for (size_t i = 0; i < criteria.size(); ++i) {
-    ASSIGN_OR_RETURN(std::string where, CompileWhere(criteria[i], sql, status_as_active));
+    ASSIGN_OR_RETURN(std::string where,
+                     CompileWhere(criteria[i], sql, /*joined=*/false, status_as_active));
     sql.text += (i ? " OR (" : "(") + where + ")";
   }
   return sql;
@@ -265,7 +281,7 @@ std::string SortExpr(const std::string& field) {
   static const std::map<std::string, std::string> kSort = {
       {"AWS_ACCOUNT_ID", Body("$.awsAccountId")},
       {"FINDING_TYPE", "'PACKAGE_VULNERABILITY'"},
-      {"SEVERITY", "severity_rank"},
+      {"SEVERITY", "finding_scores.severity_rank"},
       {"FIRST_OBSERVED_AT", "first_observed"},
       {"LAST_OBSERVED_AT", "last_observed"},
       {"FINDING_STATUS", "status"},
@@ -279,7 +295,7 @@ std::string SortExpr(const std::string& field) {
       {"COMPONENT_TYPE", "''"},
       {"VULNERABILITY_ID", "vulnerability_id"},
       {"VULNERABILITY_SOURCE", Body("$.packageVulnerabilityDetails.source")},
-      {"INSPECTOR_SCORE", "coalesce(inspector_score, -1)"},
+      {"INSPECTOR_SCORE", "coalesce(finding_scores.inspector_score, -1)"},
       {"VENDOR_SEVERITY",
        "coalesce(" + Body("$.packageVulnerabilityDetails.vendorSeverity") + ", '')"},
       {"EPSS_SCORE", "coalesce(epss, -1)"},
@@ -380,8 +396,12 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
                           const SortCriteria& sort, int max_results, const std::string& token) {
   if (max_results < 1 || max_results > 100) return Invalid("maxResults must be 1 to 100");
   Sql sql;
-  ASSIGN_OR_RETURN(std::string where, CompileWhere(filter, sql));
+  ASSIGN_OR_RETURN(std::string where, CompileWhere(filter, sql, /*joined=*/true));
   const std::string expr = SortExpr(sort.field);
+  // A sort on a score row's column is ordered by score row first (its findings together) and
+  // by finding within it: the score rows' index and findings(score_id, ...) deliver that order
+  // without sorting all findings (row.h).
+  const bool by_score_row = sort.field == "SEVERITY" || sort.field == "INSPECTOR_SCORE";
   const std::string fingerprint =
       ComputeDigest(DumpJson(filter.raw) + "|" + sort.field + (sort.descending ? "D" : "A")).hex().substr(0, 16);
   const char* cmp = sort.descending ? "<" : ">";
@@ -390,35 +410,50 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
     if (GetString(t, "q").value_or("") != fingerprint) {
       return Invalid("nextToken does not belong to this query (filters or sort changed)");
     }
-    // Keyset continuation: rows strictly after (value, row id) in the sort order.
-    if (!t.contains("i") || !t["i"].is_number_integer()) return Invalid("nextToken is not valid");
+    // Keyset continuation: rows strictly after (value[, score row], row id) in the sort order.
+    if (!t.contains("i") || !t["i"].is_number_integer() ||
+        (by_score_row && (!t.contains("s") || !t["s"].is_number_integer()))) {
+      return Invalid("nextToken is not valid");
+    }
     const std::string v = sql.Param(t["v"]);
     const std::string i = sql.Param(t["i"].get<int64_t>());
-    where += " AND ((" + expr + ") " + cmp + " " + v + " OR ((" + expr + ") = " + v +
-             " AND findings.id " + cmp + " " + i + "))";
+    if (by_score_row) {
+      const std::string sid = sql.Param(t["s"].get<int64_t>());
+      where += " AND ((" + expr + "), finding_scores.id, findings.id) " + cmp + " (" + v + ", " +
+               sid + ", " + i + ")";
+    } else {
+      where += " AND ((" + expr + ") " + cmp + " " + v + " OR ((" + expr + ") = " + v +
+               " AND findings.id " + cmp + " " + i + "))";
+    }
   }
   const std::string order = sort.descending ? "DESC" : "ASC";
   // Ties are broken by row id: stable, and the indexes end with it, so that one image's findings
   // sit together in them (re-evaluation rewrites them together).
-  sql.text = std::string("SELECT ") + kFindingColumns + ", (" + expr + "), findings.id FROM " +
-             kFindingFrom + " WHERE " + where + " ORDER BY (" + expr + ") " + order +
-             ", findings.id " + order + " LIMIT " + std::to_string(max_results + 1);
+  sql.text = std::string("SELECT ") + kFindingColumns + ", (" + expr +
+             "), findings.id, finding_scores.id FROM " + kFindingFrom + " WHERE " + where +
+             " ORDER BY (" + expr + ") " + order +
+             (by_score_row ? ", finding_scores.id " + order : std::string()) + ", findings.id " +
+             order + " LIMIT " + std::to_string(max_results + 1);
   auto lock = db.Lock();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare(sql.text));
   BindParams(stmt, sql.params);
   Page page;
   Json last_value;
-  int64_t last_id = 0;
+  int64_t last_id = 0, last_score_row = 0;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
     if (!row) break;
     if (static_cast<int>(page.findings.size()) == max_results) {
-      page.next_token = EncodeToken({{"q", fingerprint}, {"v", last_value}, {"i", last_id}});
+      Json t = {{"q", fingerprint}, {"v", last_value}, {"i", last_id}};
+      if (by_score_row) t["s"] = last_score_row;
+      page.next_token = EncodeToken(t);
       break;
     }
     ASSIGN_OR_RETURN(Json j, ReadFinding(stmt));
     page.findings.push_back(std::move(j));
-    constexpr int kValue = kFindingColumnCount, kId = kFindingColumnCount + 1;
+    constexpr int kValue = kFindingColumnCount, kId = kFindingColumnCount + 1,
+                  kScoreRow = kFindingColumnCount + 2;
+    last_score_row = stmt.ColumnInt(kScoreRow);
     last_value = stmt.ColumnIsNull(kValue) ? Json("") : [&]() -> Json {
       auto text = stmt.ColumnText(kValue);
       char* end = nullptr;
@@ -465,10 +500,11 @@ Result<Json> Aggregate(store::Database& db, std::string_view type, const FilterC
     offset = t["o"].get<int64_t>();
   }
   Sql sql;
-  ASSIGN_OR_RETURN(std::string where, CompileWhere(filter, sql));
+  ASSIGN_OR_RETURN(std::string where, CompileWhere(filter, sql, /*joined=*/true));
   sql.text = std::string("SELECT ") + g->second.key_sql +
-             " AS k, count(*), sum(severity = 'CRITICAL'), sum(severity = 'HIGH'), "
-             "sum(severity = 'MEDIUM') FROM findings WHERE " +
+             " AS k, count(*), sum(finding_scores.severity = 'CRITICAL'), "
+             "sum(finding_scores.severity = 'HIGH'), sum(finding_scores.severity = 'MEDIUM') "
+             "FROM " + kFindingScoreJoin + " WHERE " +
              (filter.raw.contains("findingStatus") ? std::string() : "status = 'ACTIVE' AND ") + where +
              " GROUP BY k ORDER BY 3 DESC, 4 DESC, 5 DESC, 2 DESC, k LIMIT " +
              std::to_string(max_results + 1) + " OFFSET " + std::to_string(offset);

@@ -1,9 +1,13 @@
-// How a finding is stored and read back. A `findings` row holds columns for everything that
-// changes or is filtered on (status, severity, score, fix, exploit, EPSS, title, timestamps) and
-// the key of its vulnerability's shared text (finding_texts); the finding's own JSON (identity,
-// resource, packages, remediation) sits in finding_bodies under the same id. Reading overlays
-// the columns and merges the text, so a changed status, severity or description never rewrites
-// the finding's JSON, and the rows a re-match rewrites are narrow (many to a page).
+// How a finding is stored and read back. A `findings` row holds columns for what is the
+// finding's own and changes or is filtered on (status, fix, exploit, EPSS, title, timestamps), the
+// key of its vulnerability's shared text (finding_texts) and the id of its score row
+// (finding_scores: severity and Inspector score). The finding's own JSON (identity, resource,
+// packages, remediation) sits in finding_bodies under the same id. Reading overlays the columns
+// and merges the text, so a changed status or description never rewrites the finding's JSON.
+// Score rows are shared. A "live" row (findings of images under continuous scanning) follows the
+// advisory: a re-scored vulnerability is one row write, however many findings show it. A
+// "frozen" row (findings of images scanned on push or manually, and closed findings) never
+// changes. A finding's updatedAt is the later of its own update and its score row's.
 // Readers outside src/findings select with these too.
 #pragma once
 
@@ -18,17 +22,27 @@ namespace surveyor::findings {
 // The columns ReadFinding reads, in order, and the FROM clause they need (findings joined with
 // their text). Column names of `findings` stay unambiguous in conditions built on top.
 inline constexpr const char* kFindingColumns =
-    "finding_bodies.finding, finding_texts.body, findings.status, findings.title, findings.severity, "
-    "findings.inspector_score, findings.epss, findings.fix_available, findings.exploit_available, "
-    "findings.first_observed, findings.last_observed, findings.updated";
+    "finding_bodies.finding, finding_texts.body, findings.status, findings.title, "
+    "finding_scores.severity, finding_scores.inspector_score, findings.epss, "
+    "findings.fix_available, findings.exploit_available, findings.first_observed, "
+    "findings.last_observed, max(findings.updated, finding_scores.updated)";
 inline constexpr int kFindingColumnCount = 12;
 inline constexpr const char* kFindingFrom =
-    "findings LEFT JOIN finding_bodies ON finding_bodies.id = findings.id "
+    "findings JOIN finding_scores ON finding_scores.id = findings.score_id "
+    "LEFT JOIN finding_bodies ON finding_bodies.id = findings.id "
     "LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
+// The same join for statements over `findings` alone (aggregations).
+inline constexpr const char* kFindingScoreJoin =
+    "findings JOIN finding_scores ON finding_scores.id = findings.score_id";
 // The finding's own JSON as an expression over a `findings` row, for conditions that look
 // inside it in any statement (UPDATE and aggregations have no join).
 inline constexpr const char* kFindingBody =
     "(SELECT finding FROM finding_bodies WHERE finding_bodies.id = findings.id)";
+// A column of the finding's score row as an expression over a `findings` row (UPDATE has no join).
+inline std::string ScoreColumn(const char* column) {
+  return std::string("(SELECT ") + column +
+         " FROM finding_scores WHERE finding_scores.id = findings.score_id)";
+}
 
 // The wire-shape Finding from a row selected with kFindingColumns starting at `first`.
 Result<Json> ReadFinding(store::Statement& stmt, int first = 0);

@@ -17,14 +17,93 @@ struct Existing {
   int64_t first_observed;
   int64_t last_observed;
   // The columns a match sets, to compare with new facts.
-  std::string title, severity, fix_available, exploit_available;
-  double inspector_score, epss;  // -1: none
+  std::string title, fix_available, exploit_available;
+  double epss;  // -1: none
+  int64_t score_id;
 };
 
 bool SameScalars(const Existing& e, const FindingFacts& f) {
-  return e.title == f.title && e.severity == f.severity && e.fix_available == f.fix_available &&
-         e.exploit_available == f.exploit_available && e.inspector_score == f.inspector_score &&
-         e.epss == f.epss;
+  return e.title == f.title && e.fix_available == f.fix_available &&
+         e.exploit_available == f.exploit_available && e.epss == f.epss;
+}
+
+constexpr std::string_view kLive = "live|", kFrozen = "frozen|";
+
+std::string ScoreText(double score) { return score < 0 ? "" : std::to_string(score); }
+
+// A score row by key, created with these values when missing; a live row found with other values
+// is re-scored (`rescored` says so). Frozen keys name their values, so they never change.
+struct ScoreRow {
+  int64_t id = 0;
+  bool rescored = false;
+};
+Result<ScoreRow> PutScore(store::Database& db, const std::string& key, const std::string& severity,
+                          double score, int64_t now_ms) {
+  ScoreRow row;
+  {
+    ASSIGN_OR_RETURN(auto get, db.Prepare("SELECT id, severity, inspector_score FROM "
+                                          "finding_scores WHERE key = ?"));
+    get.Bind(1, key);
+    ASSIGN_OR_RETURN(bool found, get.Step());
+    if (found) {
+      row.id = get.ColumnInt(0);
+      const double stored = get.ColumnIsNull(2) ? -1 : get.ColumnDouble(2);
+      if (get.ColumnView(1) == severity && stored == score) return row;
+      row.rescored = true;
+    }
+  }
+  ASSIGN_OR_RETURN(auto put, db.Prepare(
+      row.rescored ? "UPDATE finding_scores SET severity = ?2, severity_rank = ?3, "
+                     "inspector_score = ?4, updated = ?5 WHERE key = ?1"
+                   : "INSERT INTO finding_scores(key, severity, severity_rank, inspector_score, "
+                     "updated) VALUES (?1, ?2, ?3, ?4, ?5)"));
+  put.Bind(1, key).Bind(2, severity).Bind(3, static_cast<int64_t>(SeverityRank(severity)));
+  if (score >= 0) put.BindDouble(4, score);
+  else put.BindNull(4);
+  put.Bind(5, now_ms);
+  RETURN_IF_ERROR(put.Run());
+  if (!row.rescored) row.id = db.LastInsertId();
+  return row;
+}
+
+// The frozen row holding what score row `id` holds now (itself when it is frozen).
+Result<int64_t> FrozenScore(store::Database& db, int64_t id, int64_t now_ms) {
+  std::string key, severity;
+  double score = -1;
+  {
+    ASSIGN_OR_RETURN(auto get, db.Prepare("SELECT key, severity, inspector_score FROM "
+                                          "finding_scores WHERE id = ?"));
+    get.Bind(1, id);
+    ASSIGN_OR_RETURN(bool found, get.Step());
+    if (!found) return DataLoss("finding score row " + std::to_string(id) + " is missing");
+    key = get.ColumnText(0);
+    if (!key.starts_with(kLive)) return id;
+    severity = get.ColumnText(1);
+    if (!get.ColumnIsNull(2)) score = get.ColumnDouble(2);
+  }
+  ASSIGN_OR_RETURN(ScoreRow frozen,
+                   PutScore(db, std::string(kFrozen) + key.substr(kLive.size()) + "|" + severity +
+                                    "|" + ScoreText(score),
+                            severity, score, now_ms));
+  return frozen.id;
+}
+
+// The open findings of a re-scored live row, as updated findings (the re-score changed them all,
+// row.h), except those in `handled` (the caller reports them).
+Status ReportRescored(store::Database& db, int64_t score_id, const std::set<int64_t>& handled,
+                      std::vector<FindingChange>& out) {
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare(
+      std::string("SELECT ") + kFindingColumns + ", findings.id FROM " + kFindingFrom +
+      " WHERE findings.score_id = ? AND findings.status != 'CLOSED'"));
+  stmt.Bind(1, score_id);
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    if (handled.count(stmt.ColumnInt(kFindingColumnCount))) continue;
+    ASSIGN_OR_RETURN(Json finding, ReadFinding(stmt));
+    out.push_back({Change::kUpdated, std::move(finding)});
+  }
+  return Status::Ok();
 }
 
 // Whether a finding key "id|ecosystem|package key" names a package of the scope.
@@ -133,6 +212,36 @@ CREATE TABLE finding_bodies (
 INSERT INTO finding_bodies(id, finding) SELECT id, finding FROM findings;
 ALTER TABLE findings DROP COLUMN finding;
 )sql"},
+      {6, "findings: severity and score in shared score rows, so a re-scored vulnerability is one "
+          "row write (row.h); existing findings keep theirs in frozen rows",
+       R"sql(
+CREATE TABLE finding_scores (
+  id INTEGER PRIMARY KEY,
+  key TEXT NOT NULL UNIQUE,
+  severity TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  inspector_score REAL,
+  updated INTEGER NOT NULL
+);
+INSERT OR IGNORE INTO finding_scores(key, severity, severity_rank, inspector_score, updated)
+  SELECT 'frozen|migrated|' || vulnerability_id || '|' || severity || '|' ||
+         coalesce(inspector_score, ''), severity, severity_rank, inspector_score, 0
+  FROM findings;
+ALTER TABLE findings ADD COLUMN score_id INTEGER NOT NULL DEFAULT 0;
+UPDATE findings SET score_id = (SELECT id FROM finding_scores WHERE key = 'frozen|migrated|' ||
+  findings.vulnerability_id || '|' || findings.severity || '|' ||
+  coalesce(findings.inspector_score, ''));
+DROP INDEX findings_status_severity;
+DROP INDEX findings_repository;
+DROP INDEX findings_score;
+ALTER TABLE findings DROP COLUMN severity;
+ALTER TABLE findings DROP COLUMN severity_rank;
+ALTER TABLE findings DROP COLUMN inspector_score;
+CREATE INDEX findings_scored ON findings(score_id, status, id);
+CREATE INDEX findings_repository ON findings(repository, status, id);
+CREATE INDEX finding_scores_rank ON finding_scores(severity_rank, id);
+CREATE INDEX finding_scores_score ON finding_scores(coalesce(inspector_score, -1), id);
+)sql"},
   };
   return kMigrations;
 }
@@ -168,8 +277,8 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   {
     ASSIGN_OR_RETURN(auto stmt, db.Prepare(
         "SELECT id, arn, status, fingerprint, first_observed, finding_key, last_observed, title, "
-        "severity, fix_available, exploit_available, inspector_score, epss FROM findings WHERE "
-        "repository = ? AND image_digest = ?"));
+        "fix_available, exploit_available, epss, score_id FROM findings WHERE repository = ? AND "
+        "image_digest = ?"));
     stmt.Bind(1, image.repository).Bind(2, image.digest);
     for (;;) {
       ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -177,17 +286,40 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
       const std::string_view key = stmt.ColumnView(5);
       if (options.scope != nullptr && !InScope(*options.scope, key)) continue;
       existing[std::string(key)] = {
-          stmt.ColumnInt(0),  stmt.ColumnText(1), stmt.ColumnText(2),  stmt.ColumnText(3),
-          stmt.ColumnInt(4),  stmt.ColumnInt(6),  stmt.ColumnText(7),  stmt.ColumnText(8),
-          stmt.ColumnText(9), stmt.ColumnText(10),
-          stmt.ColumnIsNull(11) ? -1 : stmt.ColumnDouble(11),
-          stmt.ColumnIsNull(12) ? -1 : stmt.ColumnDouble(12)};
+          stmt.ColumnInt(0),  stmt.ColumnText(1),  stmt.ColumnText(2), stmt.ColumnText(3),
+          stmt.ColumnInt(4),  stmt.ColumnInt(6),   stmt.ColumnText(7), stmt.ColumnText(8),
+          stmt.ColumnText(9), stmt.ColumnIsNull(10) ? -1 : stmt.ColumnDouble(10),
+          stmt.ColumnInt(11)};
     }
   }
   ReconcileResult result;
   std::set<std::string> present;
   std::set<std::string> texts_here;
   std::set<std::string>& texts = options.texts_stored ? *options.texts_stored : texts_here;
+  std::map<std::string, int64_t> scores_here;
+  std::map<std::string, int64_t>& scores = options.scores_stored ? *options.scores_stored
+                                                                 : scores_here;
+  // The image's findings this call compares or closes, and the live rows it re-scored.
+  std::set<int64_t> handled, rescored_here;
+  for (const auto& [key, e] : existing) handled.insert(e.id);
+  // The score row a fact names, brought up to date.
+  auto score_for = [&](const FindingFacts& f) -> Result<int64_t> {
+    const std::string& base = f.score_key.empty() ? f.vulnerability_id : f.score_key;
+    const std::string key =
+        options.live_scores
+            ? std::string(kLive) + base
+            : std::string(kFrozen) + base + "|" + f.severity + "|" + ScoreText(f.inspector_score);
+    if (auto it = scores.find(key); it != scores.end()) return it->second;
+    ASSIGN_OR_RETURN(ScoreRow row, PutScore(db, key, f.severity, f.inspector_score, now_ms));
+    scores.emplace(key, row.id);
+    if (row.rescored) {
+      rescored_here.insert(row.id);
+      if (options.describe_changes) {
+        RETURN_IF_ERROR(ReportRescored(db, row.id, handled, result.changes));
+      }
+    }
+    return row.id;
+  };
   auto report = [&](Change change, const FindingFacts& f, const std::string& arn,
                     const std::string& status, TimePoint first) {
     Json finding;
@@ -204,25 +336,24 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
       put.Bind(1, f.text->key).Bind(2, f.text->body);
       RETURN_IF_ERROR(put.Run());
     }
+    ASSIGN_OR_RETURN(const int64_t score_id, score_for(f));
+    const bool rescored = rescored_here.count(score_id) > 0;
     auto it = existing.find(f.key);
     if (it == existing.end()) {
       const FindingFacts full = WithDetail(f);
       const std::string arn = FindingArn(image, f.key);
       ASSIGN_OR_RETURN(auto stmt, db.Prepare(
           "INSERT INTO findings(arn, repository, image_digest, finding_key, vulnerability_id, "
-          "title, status, severity, severity_rank, inspector_score, epss, fix_available, "
-          "exploit_available, package_manager, package_name, first_observed, last_observed, "
-          "updated, fingerprint, text_key) VALUES (?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, "
-          "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+          "title, status, score_id, epss, fix_available, exploit_available, package_manager, "
+          "package_name, first_observed, last_observed, updated, fingerprint, text_key) VALUES "
+          "(?, ?, ?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
       stmt.Bind(1, arn).Bind(2, image.repository).Bind(3, image.digest).Bind(4, f.key)
-          .Bind(5, f.vulnerability_id).Bind(6, f.title).Bind(7, f.severity)
-          .Bind(8, static_cast<int64_t>(SeverityRank(f.severity)));
-      BindOptionalNumber(stmt, 9, f.inspector_score);
-      BindOptionalNumber(stmt, 10, f.epss);
-      stmt.Bind(11, f.fix_available).Bind(12, f.exploit_available).Bind(13, f.package_manager)
-          .Bind(14, f.package_name).Bind(15, now_ms).Bind(16, now_ms).Bind(17, now_ms)
-          .Bind(18, f.fingerprint);
-      BindText(stmt, 19, f);
+          .Bind(5, f.vulnerability_id).Bind(6, f.title).Bind(7, score_id);
+      BindOptionalNumber(stmt, 8, f.epss);
+      stmt.Bind(9, f.fix_available).Bind(10, f.exploit_available).Bind(11, f.package_manager)
+          .Bind(12, f.package_name).Bind(13, now_ms).Bind(14, now_ms).Bind(15, now_ms)
+          .Bind(16, f.fingerprint);
+      BindText(stmt, 17, f);
       RETURN_IF_ERROR(stmt.Run());
       RETURN_IF_ERROR(PutBody(db, db.LastInsertId(), StoredFindingJson(full, image, arn)));
       report(Change::kCreated, full, arn, "ACTIVE", now);
@@ -232,30 +363,39 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     const Existing& e = it->second;
     const bool reopened = e.status == "CLOSED";
     const bool detail_changed = e.fingerprint != f.fingerprint;
-    const bool scalars_changed = !SameScalars(e, f);
+    const bool scalars_changed = !SameScalars(e, f) || e.score_id != score_id;
     const std::string status = reopened ? "ACTIVE" : e.status;
     ++result.active;
     if (!reopened && !detail_changed && !scalars_changed) {
-      if (now_ms - e.last_observed < options.observed_granularity.count()) continue;
+      const bool observe = now_ms - e.last_observed >= options.observed_granularity.count();
+      if (rescored) {
+        // The re-scored live row changed this finding without a write to its own row.
+        Json finding;
+        if (options.describe_changes) {
+          finding = FindingJson(WithDetail(f), image, e.arn, status,
+                                FromEpochSeconds(e.first_observed / 1000.0),
+                                observe ? now : FromEpochSeconds(e.last_observed / 1000.0), now);
+        }
+        result.changes.push_back({Change::kUpdated, std::move(finding)});
+      }
+      if (!observe) continue;
       ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET last_observed = ? WHERE id = ?"));
       stmt.Bind(1, now_ms).Bind(2, e.id);
       RETURN_IF_ERROR(stmt.Run());
       continue;
     }
     // What a match sets; the finding's own JSON only when it changed (a re-scored advisory
-    // changes columns, not the JSON).
+    // changes a score row, not the finding).
     ASSIGN_OR_RETURN(auto stmt, db.Prepare(
         detail_changed
-            ? "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
-              "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
-              "last_observed = ?9, updated = ?9, package_manager = ?10, package_name = ?11, "
-              "fingerprint = ?12, text_key = ?13 WHERE id = ?14"
-            : "UPDATE findings SET status = ?1, title = ?2, severity = ?3, severity_rank = ?4, "
-              "inspector_score = ?5, epss = ?6, fix_available = ?7, exploit_available = ?8, "
-              "last_observed = ?9, updated = ?9 WHERE id = ?14"));
-    stmt.Bind(1, status).Bind(2, f.title).Bind(3, f.severity)
-        .Bind(4, static_cast<int64_t>(SeverityRank(f.severity)));
-    BindOptionalNumber(stmt, 5, f.inspector_score);
+            ? "UPDATE findings SET status = ?1, title = ?2, score_id = ?3, epss = ?6, "
+              "fix_available = ?7, exploit_available = ?8, last_observed = ?9, updated = ?9, "
+              "package_manager = ?10, package_name = ?11, fingerprint = ?12, text_key = ?13 "
+              "WHERE id = ?14"
+            : "UPDATE findings SET status = ?1, title = ?2, score_id = ?3, epss = ?6, "
+              "fix_available = ?7, exploit_available = ?8, last_observed = ?9, updated = ?9 "
+              "WHERE id = ?14"));
+    stmt.Bind(1, status).Bind(2, f.title).Bind(3, score_id);
     BindOptionalNumber(stmt, 6, f.epss);
     stmt.Bind(7, f.fix_available).Bind(8, f.exploit_available).Bind(9, now_ms);
     const bool need_detail = detail_changed || options.describe_changes;
@@ -272,9 +412,12 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   }
   for (const auto& [key, e] : existing) {
     if (present.count(key) || e.status == "CLOSED") continue;
+    // A closed finding shows the scores it had: it no longer follows the advisory.
+    ASSIGN_OR_RETURN(const int64_t frozen, FrozenScore(db, e.score_id, now_ms));
     ASSIGN_OR_RETURN(auto close, db.Prepare("UPDATE findings SET status = 'CLOSED', "
-                                            "last_observed = ?, updated = ? WHERE id = ?"));
-    close.Bind(1, now_ms).Bind(2, now_ms).Bind(3, e.id);
+                                            "last_observed = ?, updated = ?, score_id = ? "
+                                            "WHERE id = ?"));
+    close.Bind(1, now_ms).Bind(2, now_ms).Bind(3, frozen).Bind(4, e.id);
     RETURN_IF_ERROR(close.Run());
     Json finding;
     if (options.describe_changes) {
@@ -299,11 +442,14 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   return result;
 }
 
-Result<int64_t> DeleteUnusedFindingTexts(store::Database& db) {
+Result<int64_t> DeleteUnusedSharedRows(store::Database& db) {
   auto lock = db.Lock();
   RETURN_IF_ERROR(db.Exec("DELETE FROM finding_texts WHERE NOT EXISTS (SELECT 1 FROM findings "
                           "WHERE findings.text_key = finding_texts.key)"));
-  return static_cast<int64_t>(db.Changes());
+  int64_t deleted = static_cast<int64_t>(db.Changes());
+  RETURN_IF_ERROR(db.Exec("DELETE FROM finding_scores WHERE NOT EXISTS (SELECT 1 FROM findings "
+                          "WHERE findings.score_id = finding_scores.id)"));
+  return deleted + static_cast<int64_t>(db.Changes());
 }
 
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now) {
@@ -313,9 +459,10 @@ Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& imag
 Result<SeveritySummary> SummarizeImage(store::Database& db, std::string_view repository,
                                        std::string_view digest) {
   auto lock = db.Lock();
-  ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT severity, count(*) FROM findings WHERE "
-                                         "repository = ? AND image_digest = ? AND status = "
-                                         "'ACTIVE' GROUP BY severity"));
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare(std::string("SELECT finding_scores.severity, count(*) "
+                                                     "FROM ") + kFindingScoreJoin +
+                                         " WHERE repository = ? AND image_digest = ? AND status "
+                                         "= 'ACTIVE' GROUP BY finding_scores.severity"));
   stmt.Bind(1, repository).Bind(2, digest);
   SeveritySummary s;
   for (;;) {
@@ -340,7 +487,7 @@ Result<std::vector<Json>> ImageFindings(store::Database& db, std::string_view re
       std::string("SELECT ") + kFindingColumns + " FROM " + kFindingFrom +
       " WHERE repository = ? AND image_digest = ?" +
       (include_closed ? "" : " AND status != 'CLOSED'") +
-      " ORDER BY severity_rank DESC, vulnerability_id, findings.id"));
+      " ORDER BY finding_scores.severity_rank DESC, vulnerability_id, findings.id"));
   stmt.Bind(1, repository).Bind(2, digest);
   std::vector<Json> out;
   for (;;) {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +40,10 @@ struct ReconcileResult {
 //   EPSS, title) changed → updated; known, unchanged → only lastObservedAt moves; CLOSED and seen
 //   again → reopened ACTIVE; known but absent → CLOSED. A revised vulnerability text alone is
 //   stored (every finding of the vulnerability shows it) but is not an update.
+// Severity and score live in score rows (row.h). With `live_scores`, a re-scored vulnerability
+// updates its live row once, and with it every open finding that shows it, in every image: the
+// call that writes the new score reports all of those findings as updated (the other images'
+// later calls see nothing new). A closing finding keeps its scores (a frozen row).
 // Then the stored suppression rules (suppression.h) are applied to the image's open findings: new
 // and reopened findings matching a rule are born SUPPRESSED, and a change can suppress or
 // unsuppress; the reported changes carry the final status. Runs in its own transaction unless the
@@ -58,13 +63,19 @@ struct ReconcileOptions {
   // False: the changes are counted and typed, but their finding JSON is left null (nobody reads
   // it: no events are sent).
   bool describe_changes = true;
+  // Live score rows (the image is under continuous scanning: its findings follow their
+  // advisories) or frozen ones (scanned on push or manually: they keep this match's scores).
+  bool live_scores = false;
+  // Score rows already looked up, and brought up to date, in the caller's transaction (key → id).
+  std::map<std::string, int64_t>* scores_stored = nullptr;
 };
 Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image,
                                   const std::vector<FindingFacts>& facts, TimePoint now,
                                   const ReconcileOptions& options = {});
 
-// Deletes the stored vulnerability texts no finding uses any more; returns how many.
-Result<int64_t> DeleteUnusedFindingTexts(store::Database& db);
+// Deletes the stored vulnerability texts and score rows no finding uses any more; returns how
+// many.
+Result<int64_t> DeleteUnusedSharedRows(store::Database& db);
 
 // Closes every open finding of an image (it was deleted, or its scan eligibility expired).
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace surveyor::findings {
 namespace {
 
@@ -161,9 +163,10 @@ TEST_F(FindingsStoreTest, VulnerabilityTextIsStoredOnceAndRevisedInPlace) {
   }
   EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_texts"), 1);
   // A text goes once no finding refers to it.
-  EXPECT_EQ(*DeleteUnusedFindingTexts(*db_), 0);
+  EXPECT_EQ(*DeleteUnusedSharedRows(*db_), 0);
   ASSERT_TRUE(db_->Exec("DELETE FROM findings").ok());
-  EXPECT_EQ(*DeleteUnusedFindingTexts(*db_), 1);
+  EXPECT_EQ(*DeleteUnusedSharedRows(*db_), 2);  // the text and the score row
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_scores"), 0);
 }
 
 TEST_F(FindingsStoreTest, ReScoredAdvisoryUpdatesColumnsNotTheStoredJson) {
@@ -185,6 +188,66 @@ TEST_F(FindingsStoreTest, ReScoredAdvisoryUpdatesColumnsNotTheStoredJson) {
   EXPECT_EQ((*read)[0]["firstObservedAt"], 1700000000.0);
   EXPECT_EQ(Count(*db_, "SELECT length(finding) FROM finding_bodies"), before);
   EXPECT_EQ(SummarizeImage(*db_, image_.repository, image_.digest)->high, 1);
+}
+
+// Images under continuous scanning share a live score row per vulnerability: a re-scored
+// advisory is one row write, and every open finding showing it changes (and is reported) at once.
+// Findings of images scanned on push keep their own (frozen) scores, and so does a closed finding.
+TEST_F(FindingsStoreTest, LiveScoreRowReScoresEveryOpenFindingOnce) {
+  auto image = [&](char c) {
+    ImageContext i = image_;
+    i.digest = "sha256:" + std::string(64, c);
+    return i;
+  };
+  const ImageContext a = image('a'), b = image('b'), on_push = image('c'), closed = image('d');
+  FindingFacts low = Facts("CVE-1", "LOW", "NO");
+  low.inspector_score = 3.1;
+  const ReconcileOptions live{.live_scores = true};
+  for (const ImageContext* i : {&a, &b, &closed}) {
+    ASSERT_TRUE(Reconcile(*db_, *i, {low}, T(0), live).ok());
+  }
+  ASSERT_TRUE(Reconcile(*db_, on_push, {low}, T(0)).ok());
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_scores"), 2);  // one live, one frozen
+  ASSERT_TRUE(CloseImage(*db_, closed, T(5)).ok());
+
+  FindingFacts high = low;
+  high.severity = "HIGH";
+  high.inspector_score = 7.5;
+  auto r = Reconcile(*db_, a, {high}, T(10), live);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  // a's own finding and b's, which this call did not match: both open findings of the row.
+  ASSERT_EQ(r->changes.size(), 2u);
+  std::set<std::string> images;
+  for (const auto& c : r->changes) {
+    EXPECT_EQ(c.change, Change::kUpdated);
+    EXPECT_EQ(c.finding["severity"], "HIGH");
+    EXPECT_EQ(c.finding["inspectorScore"], 7.5);
+    EXPECT_EQ(c.finding["updatedAt"], 1700000010.0);
+    images.insert(c.finding["resources"][0]["details"]["awsEcrContainerImage"]["imageHash"]);
+  }
+  EXPECT_EQ(images, (std::set<std::string>{a.digest, b.digest}));
+  auto severity_of = [&](const ImageContext& i) {
+    auto read = ImageFindings(*db_, i.repository, i.digest, true);
+    return (*read)[0]["severity"].get<std::string>() + " " +
+           (*read)[0]["status"].get<std::string>();
+  };
+  EXPECT_EQ(severity_of(b), "HIGH ACTIVE");
+  EXPECT_EQ(severity_of(on_push), "LOW ACTIVE");
+  EXPECT_EQ(severity_of(closed), "LOW CLOSED");
+  // b's own row was not written: its updatedAt comes from the score row.
+  EXPECT_EQ(Count(*db_, "SELECT updated FROM findings WHERE image_digest = '" + b.digest + "'"),
+            1700000000000);
+  EXPECT_EQ(ImageFindings(*db_, b.repository, b.digest, false)->at(0)["updatedAt"], 1700000010.0);
+  EXPECT_EQ(SummarizeImage(*db_, b.repository, b.digest)->high, 1);
+  // When b is matched in its turn, nothing is new to it.
+  r = Reconcile(*db_, b, {high}, T(20), live);
+  ASSERT_TRUE(r.ok());
+  EXPECT_TRUE(r->changes.empty());
+  // Re-scored back, without reading the changed findings (nobody listens): still one row.
+  r = Reconcile(*db_, b, {low}, T(30), {.describe_changes = false, .live_scores = true});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->changes.size(), 1u);  // b's own; a's changed too, unreported
+  EXPECT_EQ(severity_of(a), "LOW ACTIVE");
 }
 
 TEST_F(FindingsStoreTest, ScopedReconcileLeavesOtherPackagesAlone) {
@@ -215,7 +278,8 @@ TEST(PlatformNameTest, FromOsRelease) {
 }
 
 // A database written before migration 5 kept each finding's JSON in its row: the migration moves
-// it to finding_bodies, and the finding reads back the same.
+// it to finding_bodies (and migration 6 its severity and score to a score row), and the finding
+// reads back the same.
 TEST(FindingsMigrationTest, BodiesMoveOutOfTheRowsIntact) {
   auto db = std::move(*store::Database::Open(":memory:"));
   const std::vector<store::Migration> before(Migrations().begin(), Migrations().begin() + 4);
@@ -223,9 +287,10 @@ TEST(FindingsMigrationTest, BodiesMoveOutOfTheRowsIntact) {
   ASSERT_TRUE(db->Migrate("findings", before).ok());
   ASSERT_TRUE(db->Exec(
       "INSERT INTO findings(id, arn, repository, image_digest, finding_key, vulnerability_id, "
-      "title, status, severity, severity_rank, fix_available, exploit_available, first_observed, "
-      "last_observed, updated, fingerprint, finding) VALUES (7, 'arn:f/7', 'app', 'sha256:d', "
-      "'CVE-1|Debian:12|zlib', 'CVE-1', 'CVE-1 - zlib', 'ACTIVE', 'HIGH', 4, 'YES', 'NO', "
+      "title, status, severity, severity_rank, inspector_score, fix_available, exploit_available, "
+      "first_observed, last_observed, updated, fingerprint, finding) VALUES (7, 'arn:f/7', 'app', "
+      "'sha256:d', 'CVE-1|Debian:12|zlib', 'CVE-1', 'CVE-1 - zlib', 'ACTIVE', 'HIGH', 4, 7.5, "
+      "'YES', 'NO', "
       "1700000000000, 1700000000000, 1700000000000, 'x', "
       "'{\"findingArn\":\"arn:f/7\",\"type\":\"PACKAGE_VULNERABILITY\"}')").ok());
   ASSERT_TRUE(Migrate(*db).ok());
@@ -234,7 +299,8 @@ TEST(FindingsMigrationTest, BodiesMoveOutOfTheRowsIntact) {
   ASSERT_EQ(read->size(), 1u);
   EXPECT_EQ((*read)[0]["findingArn"], "arn:f/7");
   EXPECT_EQ((*read)[0]["type"], "PACKAGE_VULNERABILITY");
-  EXPECT_EQ((*read)[0]["severity"], "HIGH");  // the column, overlaid
+  EXPECT_EQ((*read)[0]["severity"], "HIGH");  // the columns, overlaid (migration 6: a score row)
+  EXPECT_EQ((*read)[0]["inspectorScore"], 7.5);
   auto columns = db->Prepare("SELECT count(*) FROM pragma_table_info('findings') WHERE name = 'finding'");
   ASSERT_TRUE(columns.ok());
   ASSERT_TRUE(*columns->Step());

@@ -347,6 +347,7 @@ Result<bool> Service::ComputeFacts(const Job& job, InventoryPtr owned, bool firs
   out.image.platform = findings::PlatformName(inventory.os);
   const auto scanning = cache.scanning.find(job.repository);
   const bool basic = scanning->second.second;
+  out.continuous = !basic && scanning->second.first.scan_frequency == "CONTINUOUS_SCAN";
   // Re-evaluation after an advisory import is continuous scanning: only where it applies.
   if (!first_scan && (basic || scanning->second.first.scan_frequency != "CONTINUOUS_SCAN")) {
     return false;
@@ -391,8 +392,15 @@ Result<bool> Service::ComputeRematch(const Job& job, InventoryPtr inventory,
                       cache, out);
 }
 
+Service::RecordState Service::BeginRecording() {
+  RecordState state;
+  state.describe = static_cast<bool>(options_.on_results) &&
+                   (!options_.wants_changes || options_.wants_changes(db_));
+  return state;
+}
+
 Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared, bool first_scan,
-                                                  std::set<std::string>* texts_stored) {
+                                                  RecordState& state) {
   // The caller holds the transaction: findings and their events commit together.
   ASSIGN_OR_RETURN(findings::ReconcileResult changes,
                    findings::Reconcile(
@@ -400,15 +408,20 @@ Result<findings::ReconcileResult> Service::Record(const PreparedMatch& prepared,
                        {.observed_granularity = first_scan ? std::chrono::milliseconds(0)
                                                            : kReevaluationObservedGranularity,
                         .scope = prepared.scope ? &*prepared.scope : nullptr,
-                        .texts_stored = texts_stored,
-                        .describe_changes = static_cast<bool>(options_.on_results)}));
-  if (options_.on_results) {
+                        .texts_stored = &state.texts,
+                        .describe_changes = state.describe,
+                        .live_scores = prepared.continuous,
+                        .scores_stored = &state.scores}));
+  // Without described changes the hook only hears of completed scans (nobody wants the rest).
+  if (options_.on_results && (state.describe || first_scan)) {
     findings::SeveritySummary summary;  // what a completed scan announces; re-matches do not
     if (first_scan) {
       ASSIGN_OR_RETURN(summary, findings::SummarizeImage(db_, prepared.image.repository,
                                                          prepared.image.digest));
     }
-    RETURN_IF_ERROR(options_.on_results(db_, {prepared.image, changes, summary, first_scan}));
+    const findings::ReconcileResult undescribed;
+    RETURN_IF_ERROR(options_.on_results(
+        db_, {prepared.image, state.describe ? changes : undescribed, summary, first_scan}));
   }
   if (first_scan) {
     // The scan's completion commits with its findings and the scan events that announce it, so
@@ -432,7 +445,8 @@ Status Service::Rematch(const Job& job, InventoryPtr inventory, bool first_scan)
 Status Service::RecordOne(const Job& job, const PreparedMatch& prepared, bool first_scan) {
   store::Transaction tx(db_);
   RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan, nullptr));
+  RecordState state = BeginRecording();
+  ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(prepared, first_scan, state));
   RETURN_IF_ERROR(tx.Commit());
   log::Info("image matched", {{"image", job.repository + "@" + job.digest},
                               {"findings", changes.active},
@@ -576,14 +590,13 @@ Status Service::RecordBatch(RematchBatch& batch) {
   // The findings of the whole batch, their events and the jobs' removal commit in one
   // transaction (one fsync for the batch instead of several per image).
   size_t changed = 0;
-  std::set<std::string> texts_stored;  // in this batch's transaction
   Status recorded = [&]() -> Status {
     store::Transaction tx(db_);
     RETURN_IF_ERROR(tx.begin_status());
+    RecordState state = BeginRecording();
     for (const auto& item : batch.items) {
       if (item.status.ok() && item.applies) {
-        ASSIGN_OR_RETURN(findings::ReconcileResult changes,
-                         Record(item.prepared, false, &texts_stored));
+        ASSIGN_OR_RETURN(findings::ReconcileResult changes, Record(item.prepared, false, state));
         changed += changes.changes.size();
       }
       RETURN_IF_ERROR(FinishJob(item.job, item.status));
@@ -732,8 +745,8 @@ void Service::PollLoop() {
       last_eligibility = clock_.Now();
       auto applied = CheckEligibility();
       if (!applied.ok()) log::Error("rescan duration", {{"error", applied.status().ToString()}});
-      // Texts of vulnerabilities no finding shows any more (revised or withdrawn advisories).
-      auto texts = findings::DeleteUnusedFindingTexts(db_);
+      // Texts and score rows no finding shows any more (revised or withdrawn advisories).
+      auto texts = findings::DeleteUnusedSharedRows(db_);
       if (!texts.ok()) log::Error("finding texts", {{"error", texts.status().ToString()}});
     }
     std::unique_lock lock(mu_);

@@ -57,6 +57,10 @@ struct ServiceOptions {
   std::string account_id = "123456789012";
   std::string region = "us-east-1";
   ResultsHook on_results;  // optional
+  // Whether on_results reads the changed findings' JSON now (asked once per transaction; unset:
+  // whenever on_results is set). The server asks whether any event rule is enabled: building
+  // every changed finding for nobody is most of a re-evaluation's cost.
+  std::function<bool(store::Database&)> wants_changes;
 };
 
 struct ScanStatus {
@@ -121,6 +125,7 @@ class Service final : public registry::TransactionObserver {
     std::shared_ptr<const match::MatchResult> matched;
     std::vector<findings::FindingFacts> facts;
     std::optional<findings::PackageScope> scope;  // set when only some packages were matched
+    bool continuous = false;  // under continuous scanning: the findings follow their advisories
   };
   // What the images of one batch share while they are matched.
   struct BatchCache {
@@ -161,10 +166,16 @@ class Service final : public registry::TransactionObserver {
   // Matches a stored inventory again: only the job's touched packages when it has a list.
   Result<bool> ComputeRematch(const Job& job, InventoryPtr inventory,
                               BatchCache& cache, PreparedMatch& out);
+  // What one recording transaction has written or decided, shared by its images.
+  struct RecordState {
+    std::set<std::string> texts;            // vulnerability texts written
+    std::map<std::string, int64_t> scores;  // score rows looked up and brought up to date
+    bool describe = false;                  // whether changed findings' JSON is built
+  };
+  RecordState BeginRecording();  // the caller holds the transaction
   // Reconciles and calls the results hook; the caller holds the transaction.
-  // `texts_stored`: the vulnerability texts this transaction already wrote (may be null).
   Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan,
-                                           std::set<std::string>* texts_stored);
+                                           RecordState& state);
   surveyor::Status Rematch(const Job& job, InventoryPtr inventory, bool first_scan);
   surveyor::Status RecordOne(const Job& job, const PreparedMatch& prepared, bool first_scan);
   // The scanning configuration that applies to a repository (ECR rules; Surveyor's default when
