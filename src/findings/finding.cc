@@ -87,7 +87,8 @@ std::string FindingArn(const ImageContext& image, std::string_view key) {
 
 namespace {
 
-std::shared_ptr<const SharedText> BuildText(const match::Match& m) {
+// `source`: VulnerabilitySource(m), which names the text's key.
+std::shared_ptr<const SharedText> BuildText(const match::Match& m, const std::string& source) {
   const vulndb::Advisory& a = m.advisory->advisory;
   Json cvss = Json::array();
   for (const auto& c : a.cvss) {
@@ -103,7 +104,7 @@ std::shared_ptr<const SharedText> BuildText(const match::Match& m) {
   if (auto t = ParseRfc3339(a.published); t.ok()) details["vendorCreatedAt"] = ToEpochSeconds(*t);
   if (auto t = ParseRfc3339(a.modified); t.ok()) details["vendorUpdatedAt"] = ToEpochSeconds(*t);
   std::string description = !a.details.empty() ? a.details : a.summary;
-  if (description.empty()) description = "No description provided by " + VulnerabilitySource(m) + ".";
+  if (description.empty()) description = "No description provided by " + source + ".";
   if (description.size() > 1024) description = description.substr(0, 1021) + "...";
   auto text = std::make_shared<SharedText>();
   text->json = {{"description", description}, {"packageVulnerabilityDetails", details}};
@@ -123,8 +124,12 @@ std::shared_ptr<const SharedText> BuildText(const match::Match& m) {
     text->json["inspectorScoreDetails"] = {{"adjustedCvss", adjusted}};
   }
   text->body = DumpJson(text->json);
-  text->key = m.vulnerability_id + "|" + VulnerabilitySource(m);
+  text->key = m.vulnerability_id + "|" + source;
   return text;
+}
+
+std::shared_ptr<const SharedText> BuildText(const match::Match& m) {
+  return BuildText(m, VulnerabilitySource(m));
 }
 
 }  // namespace
@@ -136,6 +141,21 @@ std::shared_ptr<const SharedText> TextCache::Get(const match::Match& m) {
   auto text = BuildText(m);
   entries_.emplace(std::move(key), Entry{m.advisory, text});
   return text;
+}
+
+VulnerabilityScore ScoreFor(const std::string& vulnerability_id,
+                            std::shared_ptr<const match::LoadedAdvisory> advisory,
+                            const std::string& source) {
+  match::Match m;
+  m.vulnerability_id = vulnerability_id;
+  m.advisory = std::move(advisory);
+  m.score = vulndb::DeriveSeverity(m.advisory->advisory);  // as the matcher scores a match
+  VulnerabilityScore out;
+  out.text = BuildText(m, source);
+  out.score_key = out.text->key;
+  out.severity = std::string(vulndb::SeverityName(m.score.severity));
+  if (m.score.inspector_score) out.inspector_score = *m.score.inspector_score;
+  return out;
 }
 
 namespace {

@@ -78,6 +78,19 @@ class TextCache {
   std::map<Key, Entry> entries_;
 };
 
+// What every finding of a vulnerability shares (its score row and text, row.h), from the
+// advisory alone: a re-scored advisory needs no matching. `source` is the vulnerability source
+// the findings name (score_key is "vulnerability id|source", as FactsFor sets it).
+struct VulnerabilityScore {
+  std::string score_key;
+  std::string severity;
+  double inspector_score = -1;  // -1: none
+  std::shared_ptr<const SharedText> text;
+};
+VulnerabilityScore ScoreFor(const std::string& vulnerability_id,
+                            std::shared_ptr<const match::LoadedAdvisory> advisory,
+                            const std::string& source);
+
 // `cache` may be null (the text is then built for this finding alone). `lazy_detail`: leave
 // `detail` to build_detail, which refers to `m` and `inventory`: they must outlive the facts.
 FindingFacts FactsFor(const match::Match& m, const analyze::Inventory& inventory,

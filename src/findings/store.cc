@@ -66,6 +66,30 @@ Result<ScoreRow> PutScore(store::Database& db, const std::string& key, const std
   return row;
 }
 
+// Findings the suppression rules moved: a reported change takes the final status, the others
+// are reported as they are.
+void MergeMoved(std::vector<FindingChange>& changes, std::vector<FindingChange> moved) {
+  for (auto& m : moved) {
+    bool merged = false;
+    for (auto& c : changes) {
+      if (!c.finding.is_null() && c.finding["findingArn"] == m.finding["findingArn"]) {
+        c.finding = m.finding;
+        merged = true;
+      }
+    }
+    if (!merged) changes.push_back(std::move(m));
+  }
+}
+
+// The latest text of a vulnerability, for every finding of it.
+Status PutText(store::Database& db, const SharedText& text) {
+  ASSIGN_OR_RETURN(auto put, db.Prepare(
+      "INSERT INTO finding_texts(key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
+      "body = excluded.body WHERE body != excluded.body"));
+  put.Bind(1, text.key).Bind(2, text.body);
+  return put.Run();
+}
+
 // The frozen row holding what score row `id` holds now (itself when it is frozen).
 Result<int64_t> FrozenScore(store::Database& db, int64_t id, int64_t now_ms) {
   std::string key, severity;
@@ -328,14 +352,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   };
   for (const FindingFacts& f : facts) {
     present.insert(f.key);
-    if (f.text && texts.insert(f.text->key).second) {
-      // The latest text of the vulnerability, for every finding of it.
-      ASSIGN_OR_RETURN(auto put, db.Prepare(
-          "INSERT INTO finding_texts(key, body) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
-          "body = excluded.body WHERE body != excluded.body"));
-      put.Bind(1, f.text->key).Bind(2, f.text->body);
-      RETURN_IF_ERROR(put.Run());
-    }
+    if (f.text && texts.insert(f.text->key).second) RETURN_IF_ERROR(PutText(db, *f.text));
     ASSIGN_OR_RETURN(const int64_t score_id, score_for(f));
     const bool rescored = rescored_here.count(score_id) > 0;
     auto it = existing.find(f.key);
@@ -428,16 +445,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   // Suppression rules decide the status of what was just created, reopened or changed (and of
   // what no longer matches after a change); the reported change carries the final status.
   ASSIGN_OR_RETURN(auto moved, ApplyStoredSuppression(db, image.repository, image.digest, now));
-  for (auto& m : moved) {
-    bool merged = false;
-    for (auto& c : result.changes) {
-      if (!c.finding.is_null() && c.finding["findingArn"] == m.finding["findingArn"]) {
-        c.finding = m.finding;
-        merged = true;
-      }
-    }
-    if (!merged) result.changes.push_back(std::move(m));
-  }
+  MergeMoved(result.changes, std::move(moved));
   RETURN_IF_ERROR(tx.Commit());
   return result;
 }
@@ -450,6 +458,50 @@ Result<int64_t> DeleteUnusedSharedRows(store::Database& db) {
   RETURN_IF_ERROR(db.Exec("DELETE FROM finding_scores WHERE NOT EXISTS (SELECT 1 FROM findings "
                           "WHERE findings.score_id = finding_scores.id)"));
   return deleted + static_cast<int64_t>(db.Changes());
+}
+
+Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
+                                                  const std::string& vulnerability_id) {
+  auto lock = db.Lock();
+  // Keys "live|<id>|<source>": a range of the unique index ('}' follows '|').
+  const std::string prefix = std::string(kLive) + vulnerability_id + "|";
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT substr(key, ?3) FROM finding_scores WHERE "
+                                         "key > ?1 AND key < ?2"));
+  stmt.Bind(1, prefix).Bind(2, std::string(kLive) + vulnerability_id + "}")
+      .Bind(3, static_cast<int64_t>(prefix.size() + 1));
+  std::vector<std::string> sources;
+  for (;;) {
+    ASSIGN_OR_RETURN(bool row, stmt.Step());
+    if (!row) break;
+    sources.push_back(stmt.ColumnText(0));
+  }
+  return sources;
+}
+
+Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& score,
+                                TimePoint now, bool describe_changes) {
+  store::MaybeTransaction tx(db);
+  RETURN_IF_ERROR(tx.begin_status());
+  ReconcileResult result;
+  const std::string key = std::string(kLive) + score.score_key;
+  {
+    // Only findings that follow their advisory have a live row; the others keep their scores.
+    ASSIGN_OR_RETURN(auto live, db.Prepare("SELECT 1 FROM finding_scores WHERE key = ?"));
+    live.Bind(1, key);
+    ASSIGN_OR_RETURN(bool found, live.Step());
+    if (!found) return result;
+  }
+  if (score.text) RETURN_IF_ERROR(PutText(db, *score.text));
+  ASSIGN_OR_RETURN(ScoreRow row,
+                   PutScore(db, key, score.severity, score.inspector_score, ToUnixMillis(now)));
+  if (row.rescored) {
+    if (describe_changes) RETURN_IF_ERROR(ReportRescored(db, row.id, {}, result.changes));
+    // A rule may suppress by severity or score: their findings are judged again.
+    ASSIGN_OR_RETURN(auto moved, ApplyStoredSuppressionToScore(db, row.id, now));
+    MergeMoved(result.changes, std::move(moved));
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  return result;
 }
 
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now) {

@@ -77,6 +77,16 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
 // many.
 Result<int64_t> DeleteUnusedSharedRows(store::Database& db);
 
+// The sources of the live score rows of a vulnerability (row.h): "GO", "NVD", ...
+Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
+                                                  const std::string& vulnerability_id);
+// Applies a re-scored advisory (vulndb change "rescored") without matching: its live score row
+// and text take the new values, and every open finding showing them changes with them (reported
+// as updated when `describe_changes`, then judged again by the suppression rules). Nothing
+// happens without a live row: findings scanned on push, or closed, keep their scores.
+Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& score,
+                                TimePoint now, bool describe_changes);
+
 // Closes every open finding of an image (it was deleted, or its scan eligibility expired).
 Result<ReconcileResult> CloseImage(store::Database& db, const ImageContext& image, TimePoint now);
 

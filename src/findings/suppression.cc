@@ -8,9 +8,11 @@
 namespace surveyor::findings {
 namespace {
 
+// One image's findings, or those of one score row.
 struct Scope {
   std::string repository;
   std::string digest;
+  std::optional<int64_t> score_id;
 };
 
 // Moves one status to the other where the rule condition says so, returning the new findings.
@@ -24,7 +26,9 @@ Status MoveStatus(store::Database& db, const std::vector<FilterCriteria>& rules,
   const char* to = to_suppressed ? "SUPPRESSED" : "ACTIVE";
   std::string where = std::string("status = '") + from + "' AND " +
                       (to_suppressed ? matches : "NOT " + matches);
-  if (scope) {
+  if (scope && scope->score_id) {
+    where += " AND score_id = " + sql.Param(*scope->score_id);
+  } else if (scope) {
     where += " AND repository = " + sql.Param(scope->repository) +
              " AND image_digest = " + sql.Param(scope->digest);
   }
@@ -68,6 +72,25 @@ Result<std::vector<std::pair<std::string, std::string>>> StoredRules(store::Data
     out.emplace_back(stmt.ColumnText(0), stmt.ColumnText(1));
   }
   return out;
+}
+
+Result<std::vector<FindingChange>> ApplyStored(store::Database& db, const Scope& scope,
+                                               TimePoint now) {
+  store::MaybeTransaction tx(db);
+  RETURN_IF_ERROR(tx.begin_status());
+  ASSIGN_OR_RETURN(auto stored, StoredRules(db));
+  if (stored.empty()) return std::vector<FindingChange>();
+  std::vector<FilterCriteria> criteria;
+  for (const auto& [arn, text] : stored) {
+    auto json = ParseJson(text);
+    if (!json.ok()) return DataLoss("suppression rule " + arn + " is not JSON");
+    auto parsed = ParseFilterCriteria(*json);
+    if (!parsed.ok()) return DataLoss("suppression rule " + arn + ": " + parsed.status().message());
+    criteria.push_back(std::move(*parsed));
+  }
+  ASSIGN_OR_RETURN(auto changes, Reevaluate(db, criteria, scope, now));
+  RETURN_IF_ERROR(tx.Commit());
+  return changes;
 }
 
 }  // namespace
@@ -119,23 +142,13 @@ Result<std::vector<FindingChange>> ApplySuppressionRules(store::Database& db,
 Result<std::vector<FindingChange>> ApplyStoredSuppression(store::Database& db,
                                                           std::string_view repository,
                                                           std::string_view digest, TimePoint now) {
-  store::MaybeTransaction tx(db);
-  RETURN_IF_ERROR(tx.begin_status());
-  ASSIGN_OR_RETURN(auto stored, StoredRules(db));
-  if (stored.empty()) return std::vector<FindingChange>();
-  std::vector<FilterCriteria> criteria;
-  for (const auto& [arn, text] : stored) {
-    auto json = ParseJson(text);
-    if (!json.ok()) return DataLoss("suppression rule " + arn + " is not JSON");
-    auto parsed = ParseFilterCriteria(*json);
-    if (!parsed.ok()) return DataLoss("suppression rule " + arn + ": " + parsed.status().message());
-    criteria.push_back(std::move(*parsed));
-  }
-  ASSIGN_OR_RETURN(auto changes, Reevaluate(db, criteria,
-                                            Scope{std::string(repository), std::string(digest)},
-                                            now));
-  RETURN_IF_ERROR(tx.Commit());
-  return changes;
+  return ApplyStored(db, Scope{std::string(repository), std::string(digest), std::nullopt}, now);
 }
+
+Result<std::vector<FindingChange>> ApplyStoredSuppressionToScore(store::Database& db,
+                                                                 int64_t score_id, TimePoint now) {
+  return ApplyStored(db, Scope{"", "", score_id}, now);
+}
+
 
 }  // namespace surveyor::findings

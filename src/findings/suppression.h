@@ -40,5 +40,8 @@ Result<std::vector<FindingChange>> ApplySuppressionRules(store::Database& db,
 Result<std::vector<FindingChange>> ApplyStoredSuppression(store::Database& db,
                                                           std::string_view repository,
                                                           std::string_view digest, TimePoint now);
+// The same for the open findings of one score row (a re-scored vulnerability, row.h).
+Result<std::vector<FindingChange>> ApplyStoredSuppressionToScore(store::Database& db,
+                                                                 int64_t score_id, TimePoint now);
 
 }  // namespace surveyor::findings

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "findings/store.h"
+
 namespace surveyor::findings {
 namespace {
 
@@ -191,6 +193,42 @@ TEST_F(SuppressionTest, FindingsFromLaterScansAreBornSuppressed) {
                                                   "dev-x:CVE-D=CLOSED",
                                                   "prod-my-app:CVE-A=ACTIVE",
                                                   "prod-my-app:CVE-B=ACTIVE"}));
+}
+
+// A re-scored advisory reaches its findings without a match (store.h, Rescore): the live score
+// row takes the new scores, every open finding of it is reported, and the rules judge them again.
+// Findings that keep their scores (no live row) are left alone.
+TEST_F(SuppressionTest, RescoredVulnerabilityIsJudgedAgain) {
+  FindingFacts low = Facts("CVE-R", "zlib", "OS", "LOW", 3.0);
+  low.score_key = "CVE-R|DEBIAN_CVE";
+  const ReconcileOptions live{.live_scores = true};
+  const FindingFacts a = Facts("CVE-A", "openssl", "OS", "CRITICAL", 9.8);
+  ASSERT_TRUE(Reconcile(*db_, prod_, {a, Facts("CVE-B", "lodash", "NODEPKG", "HIGH", 7.5), low},
+                        T(30), live).ok());
+  ASSERT_TRUE(Reconcile(*db_, dev_, {a, low}, T(30)).ok());  // scanned on push: frozen
+  auto rules = SuppressionRulesFromFilters(
+      Filters({{"SUPPRESS", R"({"severity":[{"comparison":"EQUALS","value":"LOW"}]})"}}));
+  ASSERT_TRUE(ApplySuppressionRules(*db_, *rules, T(40)).ok());
+  EXPECT_EQ(*LiveScoreSources(*db_, "CVE-R"), std::vector<std::string>{"DEBIAN_CVE"});
+  EXPECT_TRUE(LiveScoreSources(*db_, "CVE-RX")->empty());  // a prefix is not the id
+
+  VulnerabilityScore high{"CVE-R|DEBIAN_CVE", "HIGH", 7.5, nullptr};
+  auto r = Rescore(*db_, high, T(50), /*describe_changes=*/true);
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->changes.size(), 1u);
+  EXPECT_EQ(r->changes[0].change, Change::kUpdated);
+  EXPECT_EQ(r->changes[0].finding["severity"], "HIGH");
+  EXPECT_EQ(r->changes[0].finding["inspectorScore"], 7.5);
+  EXPECT_EQ(r->changes[0].finding["status"], "ACTIVE");  // the LOW rule no longer holds
+  EXPECT_EQ(r->changes[0].finding["updatedAt"], 1700000050.0);
+  EXPECT_EQ(Statuses(), (std::vector<std::string>{"dev-x:CVE-A=ACTIVE", "dev-x:CVE-C=CLOSED",
+                                                  "dev-x:CVE-R=SUPPRESSED",
+                                                  "prod-my-app:CVE-A=ACTIVE",
+                                                  "prod-my-app:CVE-B=ACTIVE",
+                                                  "prod-my-app:CVE-R=ACTIVE"}));
+  // The same scores again: nothing changes; an unknown vulnerability: nothing to do.
+  EXPECT_TRUE(Rescore(*db_, high, T(60), true)->changes.empty());
+  EXPECT_TRUE(Rescore(*db_, {"CVE-Q|NVD", "HIGH", 7.5, nullptr}, T(60), true)->changes.empty());
 }
 
 TEST(SuppressionRulesFromFiltersTest, BadCriteriaNameTheFilterAndField) {

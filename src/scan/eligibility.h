@@ -30,7 +30,7 @@ inline constexpr char kInspectorConfigurationKey[] = "inspector.configuration";
 // the outbox) commits or rolls back with them. `first_scan` is true after an image's analysis;
 // `summary` (the image's active findings by severity) is counted for first scans only.
 struct ScanResults {
-  const findings::ImageContext& image;
+  const findings::ImageContext& image;  // empty for a re-scored vulnerability's changes (any image)
   const findings::ReconcileResult& changes;
   const findings::SeveritySummary& summary;
   bool first_scan;

@@ -639,6 +639,32 @@ Status Service::Drain() {
   }
 }
 
+Status Service::ApplyRescores(
+    const std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>>& rescored) {
+  store::Transaction tx(db_);
+  RETURN_IF_ERROR(tx.begin_status());
+  RecordState state = BeginRecording();
+  const TimePoint now = clock_.Now();
+  size_t changed = 0;
+  for (const auto& [vulnerability_id, advisory] : rescored) {
+    ASSIGN_OR_RETURN(auto sources, findings::LiveScoreSources(db_, vulnerability_id));
+    for (const std::string& source : sources) {
+      ASSIGN_OR_RETURN(findings::ReconcileResult changes,
+                       findings::Rescore(db_, findings::ScoreFor(vulnerability_id, advisory, source),
+                                         now, state.describe));
+      changed += changes.changes.size();
+      // The changes span images: the hook hears them without one.
+      if (options_.on_results && state.describe && !changes.changes.empty()) {
+        RETURN_IF_ERROR(options_.on_results(db_, {findings::ImageContext{}, changes, {}, false}));
+      }
+    }
+  }
+  RETURN_IF_ERROR(tx.Commit());
+  log::Info("re-scored advisories applied", {{"vulnerabilities", rescored.size()},
+                                             {"changes", changed}});
+  return Status::Ok();
+}
+
 Result<size_t> Service::CheckForAdvisoryChanges() {
   std::string since;
   {
@@ -649,6 +675,8 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
     since = row ? stmt.ColumnText(0) : "0";
   }
   std::set<std::pair<std::string, std::string>> touched;
+  // Vulnerabilities whose advisories were re-scored alone, with their new merged records.
+  std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>> rescored;
   std::string last = since;
   {
     std::lock_guard lock(source_mu_);
@@ -656,13 +684,29 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
     if (!source.ok()) return size_t{0};  // no database yet: nothing to re-match against
     ASSIGN_OR_RETURN(auto imports, (*source)->db().ChangesSince(since));
     if (imports.empty()) return size_t{0};
+    std::set<std::string> rescored_records;
     for (const auto& imp : imports) {
       last = std::to_string(imp.import_id);
       touched.insert(imp.packages.begin(), imp.packages.end());
+      for (const auto& c : imp.changes) {
+        if (c.kind == "rescored") rescored_records.insert(c.id);
+      }
     }
     RETURN_IF_ERROR((*source)->Refresh());
     match_cache_.Clear();
+    for (const std::string& id : rescored_records) {
+      ASSIGN_OR_RETURN(auto records, (*source)->db().RecordsFor(id));
+      for (const auto& r : records) {
+        const std::string& v = r.advisory.canonical_id.empty() ? r.advisory.id
+                                                               : r.advisory.canonical_id;
+        if (rescored.count(v)) continue;
+        auto loaded = (*source)->Load(v);
+        if (loaded.ok()) rescored.emplace(v, std::move(*loaded));
+      }
+    }
   }
+  // Re-scored alone: their findings' live score rows take the new scores, no image is matched.
+  if (!rescored.empty()) RETURN_IF_ERROR(ApplyRescores(rescored));
   // Image → the touched packages it holds: only those are matched again.
   std::map<std::pair<std::string, std::string>, PackageSet> images;
   {

@@ -173,6 +173,9 @@ class Service final : public registry::TransactionObserver {
     bool describe = false;                  // whether changed findings' JSON is built
   };
   RecordState BeginRecording();  // the caller holds the transaction
+  // Brings the findings of re-scored vulnerabilities up to date (findings::Rescore).
+  surveyor::Status ApplyRescores(
+      const std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>>& rescored);
   // Reconciles and calls the results hook; the caller holds the transaction.
   Result<findings::ReconcileResult> Record(const PreparedMatch& prepared, bool first_scan,
                                            RecordState& state);

@@ -133,7 +133,9 @@ FeedFormat SniffFormat(std::string_view path, std::string_view content) {
       return FeedFormat::kNodejsWg;
     }
     if (has(JsonKey::kReleases) && !has(JsonKey::kAffected)) return FeedFormat::kDebianTracker;
-    if (has(JsonKey::kId)) return FeedFormat::kOsvJson;
+    // OSV: "id" near the top, or "affected" first when the keys are sorted (a long affected list
+    // then hides "id" beyond the head).
+    if (has(JsonKey::kId) || has(JsonKey::kAffected)) return FeedFormat::kOsvJson;
     return FeedFormat::kUnknown;
   }
   if (EndsWith(path, ".yaml") || EndsWith(path, ".yml")) {

@@ -320,6 +320,17 @@ CanonicalRecord WriteCanonicalRecord(const Advisory& a) {
   return rec;
 }
 
+bool OnlyScoresDiffer(const Json& old_canonical, const Json& new_canonical) {
+  if (!old_canonical.is_object() || !new_canonical.is_object()) return false;
+  for (const char* key : {"id", "affected", "vendor_severity", "withdrawn", "canonical_id",
+                          "aliases"}) {
+    auto a = old_canonical.find(key), b = new_canonical.find(key);
+    const bool in_a = a != old_canonical.end(), in_b = b != new_canonical.end();
+    if (in_a != in_b || (in_a && *a != *b)) return false;
+  }
+  return true;
+}
+
 std::string MatchDigestOf(const Json& j) {
   Hasher h;
   for (const char* key : {"id", "affected", "severity", "cvss", "vendor_severity", "withdrawn",

@@ -26,6 +26,11 @@ CanonicalRecord WriteCanonicalRecord(const Advisory& a);
 // The reference definition; WriteCanonicalRecord computes the same from its own output.
 std::string MatchDigestOf(const Json& canonical);
 
+// Whether two canonical records differ in at most their severity and CVSS members: then
+// matching and every per-finding fact (fix, aliases, vendor severity) are the same, and only the
+// scores of their findings change.
+bool OnlyScoresDiffer(const Json& old_canonical, const Json& new_canonical);
+
 // Appends `j` as DumpJson would write it (compact).
 void AppendCanonicalJson(const Json& j, std::string& out);
 

@@ -717,6 +717,18 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     kind = "added";
   } else if (old_match != match_digest) {
     kind = withdrawn && !old_withdrawn ? "withdrawn" : "changed";
+    if (kind == "changed") {
+      // Re-scored only: what matching and the findings' own facts depend on stayed the same.
+      Stmt old(db, "SELECT body FROM records WHERE source = ? AND key = ?", db_.stmt_cache_);
+      RETURN_IF_ERROR(Fail(old.status()));
+      old.BindRef(1, source).BindRef(2, record.key);
+      auto row = old.Step();
+      if (!row.ok()) return Fail(row.status());
+      if (*row) {
+        auto before = ParseJson(old.Text(0)), after = ParseJson(body);
+        if (before.ok() && after.ok() && OnlyScoresDiffer(*before, *after)) kind = "rescored";
+      }
+    }
   }
   auto touch = [&](const std::string& eco, const std::string& name) -> Status {
     Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name) VALUES(?, ?, ?)",
@@ -725,7 +737,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     return t.Bind(1, summary_.import_id).BindRef(2, eco).BindRef(3, name).Run();
   };
   if (existed) {
-    if (!kind.empty()) {
+    if (!kind.empty() && kind != "rescored") {
       // The old record's packages are touched too (a package may have been dropped).
       Stmt old(db, "SELECT ecosystem, name FROM packages WHERE source = ? AND key = ?", db_.stmt_cache_);
       RETURN_IF_ERROR(Fail(old.status()));
@@ -773,7 +785,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   }
   if (!kind.empty()) {
     if (kind == "added") ++summary_.added;
-    else if (kind == "changed") ++summary_.changed;
+    else if (kind == "changed" || kind == "rescored") ++summary_.changed;
     else ++summary_.withdrawn;
     RETURN_IF_ERROR(Fail(RecordChange({kind, source, record.key, a.id})));
   }

@@ -40,8 +40,10 @@ struct SourceStatus {
 };
 
 struct Change {
-  // "added", "changed", "withdrawn", "removed" (gone from the feed), "enriched" (new or changed
-  // NVD CVSS / KEV facts), "unenriched" (facts the feed dropped)
+  // "added", "changed", "rescored" (changed in severity or CVSS alone: it matches what it
+  // matched, and it touches no package; counted as changed), "withdrawn", "removed" (gone from
+  // the feed), "enriched" (new or changed NVD CVSS / KEV facts), "unenriched" (facts the feed
+  // dropped)
   std::string kind;
   std::string source;
   std::string key;

@@ -62,6 +62,38 @@ std::set<std::string> Ids(const ImportSummary& s, const std::string& kind) {
   return out;
 }
 
+// A record whose severity or CVSS alone changed matches what it matched: it is "rescored" (and
+// counted as changed) and touches no package, so no image is matched again for it. Any other
+// member that matching or a finding reads (ranges, aliases) makes it "changed".
+TEST(VulnDbTest, ReScoredRecordTouchesNoPackage) {
+  TempDir dir;
+  const fs::path feed = dir.path() / "feed";
+  Write(feed / "1.json", Osv("GHSA-rrrr-0001-0001", "scored", "1.0"));
+  Write(feed / "2.json", Osv("GHSA-rrrr-0002-0002", "fixed-later", "1.0"));
+  Write(feed / "3.json", Osv("GHSA-rrrr-0003-0003", "aliased", "1.0"));
+  auto db = VulnDb::Open((dir.path() / "db").string());
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE(Import(**db, feed, "rescore").ok());
+  const std::string critical =
+      R"(,"severity":[{"type":"CVSS_V3","score":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}])";
+  Write(feed / "1.json", Osv("GHSA-rrrr-0001-0001", "scored", "1.0", critical));
+  Write(feed / "2.json", Osv("GHSA-rrrr-0002-0002", "fixed-later", "2.0", critical));
+  Write(feed / "3.json",
+        Osv("GHSA-rrrr-0003-0003", "aliased", "1.0", critical + R"(,"aliases":["CVE-2024-9"])"));
+  auto second = Import(**db, feed, "rescore");
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_EQ(Ids(second->summary, "rescored"), std::set<std::string>{"GHSA-rrrr-0001-0001"});
+  EXPECT_EQ(Ids(second->summary, "changed"),
+            (std::set<std::string>{"GHSA-rrrr-0002-0002", "GHSA-rrrr-0003-0003"}));
+  EXPECT_EQ(second->summary.changed, 3);
+  using Packages = std::set<std::pair<std::string, std::string>>;
+  EXPECT_EQ(second->summary.packages, (Packages{{"PyPI", "fixed-later"}, {"PyPI", "aliased"}}));
+  // The new score is stored all the same.
+  auto shown = (*db)->Show("GHSA-rrrr-0001-0001");
+  ASSERT_TRUE(shown.ok());
+  EXPECT_FALSE(shown->severity.empty());
+}
+
 TEST(VulnDbTest, ReimportDiffHasExactlyTheChangedRecord) {
   TempDir dir;
   const fs::path feed = dir.path() / "feed";

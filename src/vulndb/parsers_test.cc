@@ -128,6 +128,25 @@ TEST(OsvParserTest, EdgeCases) {
   EXPECT_EQ(DeriveSeverity(s3.records[0].advisory).severity, Severity::kUntriaged);
 }
 
+// An OSV record written with sorted keys starts with "affected"; when that list is long, "id"
+// lies beyond the sniffed head. It is still OSV (it used to be ignored, and its stored record
+// then counted as removed from the feed).
+TEST(OsvParserTest, SortedKeysWithALongAffectedListAreOsv) {
+  std::string symbols;
+  for (int i = 0; i < 400; ++i) symbols += (i ? "," : "") + std::string("\"Symbol") + std::to_string(i) + "\"";
+  const std::string text =
+      R"({"affected":[{"ecosystem_specific":{"imports":[{"path":"net/http","symbols":[)" + symbols +
+      R"(]}]},"package":{"ecosystem":"Go","name":"stdlib"},"ranges":[{"type":"SEMVER","events":)"
+      R"([{"introduced":"0"},{"fixed":"1.22.2"}]}]}],"id":"GO-2024-2687","modified":)"
+      R"("2024-04-03T00:00:00Z"})";
+  ASSERT_GT(text.find("\"id\""), 4096u);
+  EXPECT_EQ(SniffFormat("osv/GO-2024-2687.json", std::string_view(text).substr(0, 4096)),
+            FeedFormat::kOsvJson);
+  auto sink = ParseText(FeedFormat::kOsvJson, text);
+  ASSERT_EQ(sink.records.size(), 1u);
+  EXPECT_EQ(sink.records[0].advisory.id, "GO-2024-2687");
+}
+
 TEST(OsvParserTest, JsonRoundTrip) {
   auto s = ParseText(FeedFormat::kOsvJson, R"({"id":"GHSA-aaaa-bbbb-cccc","aliases":["CVE-2020-2002","CVE-2020-1001","GHSA-aaaa-bbbb-cccc"],
     "affected":[{"package":{"ecosystem":"PyPI","name":"Foo_Bar"},"ranges":[{"type":"ECOSYSTEM","events":[{"introduced":"0"},{"last_affected":"1.0"}]}],
