@@ -10,7 +10,9 @@
 // Advisories: golang-vulndb, nodejs-security-wg and rustsec-osv from ../shared/data/advisories.
 // The change: golang-vulndb re-imported with M of its records re-scored (a CVSS v3.1 vector
 // added: severity and score change) and their text revised, which the import diff reports as M
-// changed advisories.
+// changed advisories ("rescored": no package is touched, the findings' live score rows change).
+// SURVEYOR_BENCH_CHANGE=aliases adds an alias to each edited record as well: a change matching
+// must see, so the affected images are matched again and their findings rewritten.
 // Re-evaluation runs the scan service's own path: CheckForAdvisoryChanges (diff → package index
 // → rematch jobs) and Drain on W worker threads (default 2).
 //   reeval_bench [IMAGES] [CHANGES] [WORKERS] [ROUNDS]   (ROUNDS: repeated imports, median reported)
@@ -284,6 +286,11 @@ int main(int argc, char** argv) {
   std::shuffle(order.begin(), order.end(), std::mt19937(42));
   std::set<size_t> edit(order.begin(), order.begin() + std::min<size_t>(changes, order.size()));
   fs::create_directories(changed_feed + "/osv");
+  const char* change_env = std::getenv("SURVEYOR_BENCH_CHANGE");
+  const bool alias_change = change_env != nullptr && std::string(change_env) == "aliases";
+  std::printf("the change: %s\n", alias_change ? "re-scored, re-worded and a new alias "
+                                                  "(SURVEYOR_BENCH_CHANGE=aliases)"
+                                                : "re-scored and re-worded");
   std::vector<double> walls;
   for (int round = 0; round < rounds; ++round) {
     const std::string mark = "(Revised in the benchmark, round " + std::to_string(round) + ".)";
@@ -302,6 +309,14 @@ int main(int argc, char** argv) {
             {{{"type", "CVSS_V3"},
               {"score", round % 2 == 0 ? "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N"
                                        : "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}}});
+        // SURVEYOR_BENCH_CHANGE=aliases: each edited record also gains an alias, which its
+        // findings show (related vulnerabilities): a change matching must see, so every image
+        // holding an edited record's package is matched again and its findings rewritten.
+        if (alias_change) {
+          if (!j.contains("aliases") || !j["aliases"].is_array()) j["aliases"] = Json::array();
+          j["aliases"].push_back("BENCH-" + std::to_string(round) + "-" +
+                                 j.value("id", std::string()));
+        }
         text = DumpJson(j);
       }
       std::ofstream(changed_feed + "/osv/" + files[i].filename().string()) << text;

@@ -792,6 +792,10 @@ void Service::PollLoop() {
       // Texts and score rows no finding shows any more (revised or withdrawn advisories).
       auto texts = findings::DeleteUnusedSharedRows(db_);
       if (!texts.ok()) log::Error("finding texts", {{"error", texts.status().ToString()}});
+      // The findings grow and change: the planner's statistics follow (store::Database::Analyze).
+      if (Status analyzed = db_.Analyze(); !analyzed.ok()) {
+        log::Error("database statistics", {{"error", analyzed.ToString()}});
+      }
     }
     std::unique_lock lock(mu_);
     if (cv_.wait_for(lock, options_.poll_interval, [&] { return stopping_; })) return;

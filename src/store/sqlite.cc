@@ -97,6 +97,12 @@ Result<std::unique_ptr<Database>> Database::Open(const std::string& path) {
   return db;
 }
 
+Status Database::Analyze() {
+  auto lock = Lock();
+  RETURN_IF_ERROR(Exec("PRAGMA analysis_limit=1000"));
+  return Exec("ANALYZE");
+}
+
 Result<Statement> Database::Prepare(std::string_view sql) {
   std::string key(sql);
   {

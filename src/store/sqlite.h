@@ -102,6 +102,10 @@ class Database {
   Status Migrate(std::string_view component, const std::vector<Migration>& migrations);
   // The version recorded for `component`; 0 when it has none yet.
   int SchemaVersion(std::string_view component);
+  // Refreshes the query planner's statistics (ANALYZE, approximate: a bounded sample of each
+  // index, milliseconds even for millions of rows). Joins whose best order depends on the data
+  // (findings and their score rows) need them; the server runs this at start and periodically.
+  Status Analyze();
 
   std::unique_lock<std::recursive_mutex> Lock() { return std::unique_lock(mu_); }
 

@@ -1,6 +1,6 @@
 """From push to findings, and findings kept true as advisories change, with no push:
-an advisory import opens a finding on an untouched image, a withdrawal closes it, deleting the
-image closes the rest. The image and the advisories are generated here; expected findings are
+an advisory import opens a finding on an untouched image, a re-scored advisory changes its
+finding without a match, a withdrawal closes it, deleting the image closes the rest. The image and the advisories are generated here; expected findings are
 worked out by hand from them."""
 
 import json
@@ -52,6 +52,7 @@ def db_import(data_dir, feed):
     r = subprocess.run([surveyor_bin(), "db", "--db", os.path.join(data_dir, "vulndb"), "import",
                         "--source", "test-feed", feed], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
+    return r.stdout
 
 
 def findings(data_dir, status="ALL"):
@@ -116,8 +117,22 @@ def test_continuous_reevaluation_without_a_push(tmp_path):
                             "--fail-on", "HIGH", "--timeout", "30"], capture_output=True, text=True)
         assert r.returncode == 3 and "TEST-0002" in r.stdout
 
+        # TEST-0001 is re-scored and nothing else changes: the import touches no package and no
+        # image is matched again, yet its finding takes the new severity and score at once, and
+        # stays the same finding.
+        write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR),
+                          osv("TEST-0002", "minimist", "1.2.6", severity=CRITICAL_VECTOR)])
+        out = db_import(data_dir, feed)
+        assert " 1 changed," in out and " 0 packages touched," in out, out
+        f = wait_for(lambda: (lambda x: x if x["TEST-0001"]["severity"] == "CRITICAL" else None)(
+            findings(data_dir)))
+        assert f["TEST-0001"]["inspectorScore"] == pytest.approx(9.8)
+        assert f["TEST-0001"]["findingArn"] == left_pad["findingArn"]
+        assert f["TEST-0001"]["firstObservedAt"] == left_pad["firstObservedAt"]
+        assert f["TEST-0001"]["updatedAt"] > left_pad["updatedAt"]
+
         # The advisory is withdrawn: its finding closes, the other stays.
-        write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0"),
+        write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR),
                           osv("TEST-0002", "minimist", "1.2.6", severity=CRITICAL_VECTOR,
                               withdrawn="2024-02-01T00:00:00Z")])
         db_import(data_dir, feed)
