@@ -430,7 +430,8 @@ Result<Page> ListFindings(store::Database& db, const FilterCriteria& filter,
   // Ties are broken by row id: stable, and the indexes end with it, so that one image's findings
   // sit together in them (re-evaluation rewrites them together).
   sql.text = std::string("SELECT ") + kFindingColumns + ", (" + expr +
-             "), findings.id, finding_scores.id FROM " + kFindingFrom + " WHERE " + where +
+             "), findings.id, finding_scores.id FROM " +
+             (by_score_row ? kFindingFrom : kFindingFromFindingsFirst) + " WHERE " + where +
              " ORDER BY (" + expr + ") " + order +
              (by_score_row ? ", finding_scores.id " + order : std::string()) + ", findings.id " +
              order + " LIMIT " + std::to_string(max_results + 1);

@@ -31,6 +31,13 @@ inline constexpr const char* kFindingFrom =
     "findings JOIN finding_scores ON finding_scores.id = findings.score_id "
     "LEFT JOIN finding_bodies ON finding_bodies.id = findings.id "
     "LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
+// The same with `findings` as the outer loop (SQLite's CROSS JOIN fixes the order): for pages
+// sorted by a column of `findings`, whose index then gives the order, where the planner would
+// rather walk the score rows of a filtered severity and sort all their findings.
+inline constexpr const char* kFindingFromFindingsFirst =
+    "findings CROSS JOIN finding_scores ON finding_scores.id = findings.score_id "
+    "LEFT JOIN finding_bodies ON finding_bodies.id = findings.id "
+    "LEFT JOIN finding_texts ON finding_texts.key = findings.text_key";
 // The same join for statements over `findings` alone (aggregations).
 inline constexpr const char* kFindingScoreJoin =
     "findings JOIN finding_scores ON finding_scores.id = findings.score_id";
