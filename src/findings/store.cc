@@ -29,10 +29,13 @@ bool SameScalars(const Existing& e, const FindingFacts& f) {
 
 constexpr std::string_view kLive = "live|", kFrozen = "frozen|";
 
+// As SQL's printf('%f') writes it (FreezeScores builds the same keys).
 std::string ScoreText(double score) { return score < 0 ? "" : std::to_string(score); }
 
 // A score row by key, created with these values when missing; a live row found with other values
-// is re-scored (`rescored` says so). Frozen keys name their values, so they never change.
+// is re-scored (`rescored` says so) and `now_ms` becomes its update time. Frozen keys name their
+// values, so they never change, and their rows' update time is 0: frozen rows are shared by
+// findings of different histories, whose own update times tell them apart.
 struct ScoreRow {
   int64_t id = 0;
   bool rescored = false;
@@ -60,7 +63,7 @@ Result<ScoreRow> PutScore(store::Database& db, const std::string& key, const std
   put.Bind(1, key).Bind(2, severity).Bind(3, static_cast<int64_t>(SeverityRank(severity)));
   if (score >= 0) put.BindDouble(4, score);
   else put.BindNull(4);
-  put.Bind(5, now_ms);
+  put.Bind(5, key.starts_with(kFrozen) ? 0 : now_ms);
   RETURN_IF_ERROR(put.Run());
   if (!row.rescored) row.id = db.LastInsertId();
   return row;
@@ -476,6 +479,39 @@ Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
     sources.push_back(stmt.ColumnText(0));
   }
   return sources;
+}
+
+Result<bool> AnyLiveScores(store::Database& db) {
+  auto lock = db.Lock();
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT 1 FROM finding_scores WHERE key >= 'live|' AND "
+                                         "key < 'live}' LIMIT 1"));
+  return stmt.Step();
+}
+
+Status FreezeScores(store::Database& db, std::string_view repository) {
+  store::MaybeTransaction tx(db);
+  RETURN_IF_ERROR(tx.begin_status());
+  // The frozen key of a live row: FrozenScore's, written in SQL.
+  const std::string frozen_key =
+      "'frozen|' || substr(l.key, 6) || '|' || l.severity || '|' || "
+      "(CASE WHEN l.inspector_score IS NULL THEN '' ELSE printf('%f', l.inspector_score) END)";
+  const std::string live_ids =
+      "(SELECT id FROM finding_scores WHERE key >= 'live|' AND key < 'live}')";
+  ASSIGN_OR_RETURN(auto copy, db.Prepare(
+      "INSERT OR IGNORE INTO finding_scores(key, severity, severity_rank, inspector_score, "
+      "updated) SELECT " + frozen_key + ", l.severity, l.severity_rank, l.inspector_score, "
+      "0 FROM finding_scores l WHERE l.id IN " + live_ids + " AND l.id IN (SELECT "
+      "score_id FROM findings WHERE repository = ?1)"));
+  copy.Bind(1, repository);
+  RETURN_IF_ERROR(copy.Run());
+  ASSIGN_OR_RETURN(auto repoint, db.Prepare(
+      "UPDATE findings SET updated = max(updated, (SELECT updated FROM finding_scores WHERE "
+      "id = findings.score_id)), score_id = (SELECT f.id FROM finding_scores l JOIN "
+      "finding_scores f ON f.key = " + frozen_key + " WHERE l.id = findings.score_id) WHERE "
+      "repository = ?1 AND score_id IN " + live_ids));
+  repoint.Bind(1, repository);
+  RETURN_IF_ERROR(repoint.Run());
+  return tx.Commit();
 }
 
 Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& score,

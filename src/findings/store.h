@@ -77,6 +77,11 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
 // many.
 Result<int64_t> DeleteUnusedSharedRows(store::Database& db);
 
+// Whether any finding follows its advisory (a live score row exists).
+Result<bool> AnyLiveScores(store::Database& db);
+// The findings of `repository` stop following their advisories (its images left continuous
+// scanning): they keep the scores they show now, in frozen rows, and nothing else changes.
+Status FreezeScores(store::Database& db, std::string_view repository);
 // The sources of the live score rows of a vulnerability (row.h): "GO", "NVD", ...
 Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
                                                   const std::string& vulnerability_id);

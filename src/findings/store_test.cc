@@ -250,6 +250,42 @@ TEST_F(FindingsStoreTest, LiveScoreRowReScoresEveryOpenFindingOnce) {
   EXPECT_EQ(severity_of(a), "LOW ACTIVE");
 }
 
+// A repository that leaves continuous scanning keeps the scores its findings show: a later
+// re-score reaches only the repositories still under it.
+TEST_F(FindingsStoreTest, FrozenRepositoryKeepsItsScores) {
+  ImageContext kept = image_, left = image_;
+  left.repository = "dev-x";
+  FindingFacts low = Facts("CVE-1", "LOW", "NO");
+  low.inspector_score = 3.1;
+  const ReconcileOptions live{.live_scores = true};
+  ASSERT_TRUE(Reconcile(*db_, kept, {low}, T(0), live).ok());
+  ASSERT_TRUE(Reconcile(*db_, left, {low}, T(0), live).ok());
+  EXPECT_TRUE(*AnyLiveScores(*db_));
+  // A closed finding's frozen row (written by Reconcile) is the one FreezeScores would write.
+  ImageContext gone = image_;
+  gone.repository = "gone";
+  ASSERT_TRUE(Reconcile(*db_, gone, {low}, T(0), live).ok());
+  ASSERT_TRUE(CloseImage(*db_, gone, T(1)).ok());
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_scores"), 2);
+  ASSERT_TRUE(FreezeScores(*db_, "dev-x").ok());
+  ASSERT_TRUE(FreezeScores(*db_, "dev-x").ok());  // twice: nothing more happens
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_scores"), 2);
+  FindingFacts high = low;
+  high.severity = "HIGH";
+  high.inspector_score = 7.5;
+  auto r = Reconcile(*db_, kept, {high}, T(10), live);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->changes.size(), 1u);  // kept's own; dev-x no longer follows
+  auto read = ImageFindings(*db_, left.repository, left.digest, false);
+  EXPECT_EQ((*read)[0]["severity"], "LOW");
+  EXPECT_EQ((*read)[0]["inspectorScore"], 3.1);
+  EXPECT_EQ((*read)[0]["updatedAt"], 1700000000.0);
+  EXPECT_EQ(ImageFindings(*db_, kept.repository, kept.digest, false)->at(0)["severity"], "HIGH");
+  // Closing the frozen finding reuses its frozen row.
+  ASSERT_TRUE(CloseImage(*db_, left, T(20)).ok());
+  EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_scores"), 2);
+}
+
 TEST_F(FindingsStoreTest, ScopedReconcileLeavesOtherPackagesAlone) {
   FindingFacts ssl = Facts("CVE-1", "HIGH", "NO");
   FindingFacts zlib = Facts("CVE-2", "LOW", "NO");

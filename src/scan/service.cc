@@ -639,6 +639,23 @@ Status Service::Drain() {
   }
 }
 
+Status Service::FreezeNonContinuous() {
+  ASSIGN_OR_RETURN(bool any, findings::AnyLiveScores(db_));
+  if (!any) return Status::Ok();
+  std::vector<registry::RepositoryRecord> repositories;
+  {
+    auto lock = db_.Lock();
+    ASSIGN_OR_RETURN(repositories, registry::ListRepositories(db_));
+  }
+  for (const auto& repository : repositories) {
+    bool basic = false;
+    const registry::EffectiveScanning scanning = ScanningFor(repository.name, basic);
+    if (!basic && scanning.scan_frequency == "CONTINUOUS_SCAN") continue;
+    RETURN_IF_ERROR(findings::FreezeScores(db_, repository.name));
+  }
+  return Status::Ok();
+}
+
 Status Service::ApplyRescores(
     const std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>>& rescored) {
   store::Transaction tx(db_);
@@ -705,6 +722,8 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       }
     }
   }
+  // Repositories that left continuous scanning keep the scores their findings show.
+  RETURN_IF_ERROR(FreezeNonContinuous());
   // Re-scored alone: their findings' live score rows take the new scores, no image is matched.
   if (!rescored.empty()) RETURN_IF_ERROR(ApplyRescores(rescored));
   // Image → the touched packages it holds: only those are matched again.

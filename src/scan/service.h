@@ -173,6 +173,8 @@ class Service final : public registry::TransactionObserver {
     bool describe = false;                  // whether changed findings' JSON is built
   };
   RecordState BeginRecording();  // the caller holds the transaction
+  // Freezes the scores of repositories no longer under continuous scanning (findings::FreezeScores).
+  surveyor::Status FreezeNonContinuous();
   // Brings the findings of re-scored vulnerabilities up to date (findings::Rescore).
   surveyor::Status ApplyRescores(
       const std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>>& rescored);
