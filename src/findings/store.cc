@@ -463,15 +463,17 @@ Result<int64_t> DeleteUnusedSharedRows(store::Database& db) {
   return deleted + static_cast<int64_t>(db.Changes());
 }
 
-Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
-                                                  const std::string& vulnerability_id) {
+Result<std::vector<std::string>> VulnerabilitySources(store::Database& db,
+                                                      const std::string& vulnerability_id) {
   auto lock = db.Lock();
-  // Keys "live|<id>|<source>": a range of the unique index ('}' follows '|').
-  const std::string prefix = std::string(kLive) + vulnerability_id + "|";
-  ASSIGN_OR_RETURN(auto stmt, db.Prepare("SELECT substr(key, ?3) FROM finding_scores WHERE "
-                                         "key > ?1 AND key < ?2"));
-  stmt.Bind(1, prefix).Bind(2, std::string(kLive) + vulnerability_id + "}")
-      .Bind(3, static_cast<int64_t>(prefix.size() + 1));
+  // Keys "live|<id>|<source>" and "<id>|<source>": ranges of the unique indexes ('}' follows '|').
+  const std::string live = std::string(kLive) + vulnerability_id;
+  ASSIGN_OR_RETURN(auto stmt, db.Prepare(
+      "SELECT substr(key, ?3) FROM finding_scores WHERE key > ?1 || '|' AND key < ?1 || '}' "
+      "UNION SELECT substr(key, ?4) FROM finding_texts WHERE key > ?2 || '|' AND key < ?2 || '}'"));
+  stmt.Bind(1, live).Bind(2, vulnerability_id)
+      .Bind(3, static_cast<int64_t>(live.size() + 2))
+      .Bind(4, static_cast<int64_t>(vulnerability_id.size() + 2));
   std::vector<std::string> sources;
   for (;;) {
     ASSIGN_OR_RETURN(bool row, stmt.Step());
@@ -519,15 +521,24 @@ Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& s
   store::MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
   ReconcileResult result;
+  if (score.text) {
+    // Every finding shows the latest text (row.h); a text no finding shows is not stored.
+    ASSIGN_OR_RETURN(auto revise, db.Prepare("UPDATE finding_texts SET body = ?2 WHERE key = ?1 "
+                                             "AND body != ?2"));
+    revise.Bind(1, score.text->key).Bind(2, score.text->body);
+    RETURN_IF_ERROR(revise.Run());
+  }
   const std::string key = std::string(kLive) + score.score_key;
   {
     // Only findings that follow their advisory have a live row; the others keep their scores.
     ASSIGN_OR_RETURN(auto live, db.Prepare("SELECT 1 FROM finding_scores WHERE key = ?"));
     live.Bind(1, key);
     ASSIGN_OR_RETURN(bool found, live.Step());
-    if (!found) return result;
+    if (!found) {
+      RETURN_IF_ERROR(tx.Commit());
+      return result;
+    }
   }
-  if (score.text) RETURN_IF_ERROR(PutText(db, *score.text));
   ASSIGN_OR_RETURN(ScoreRow row,
                    PutScore(db, key, score.severity, score.inspector_score, ToUnixMillis(now)));
   if (row.rescored) {

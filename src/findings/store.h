@@ -82,13 +82,15 @@ Result<bool> AnyLiveScores(store::Database& db);
 // The findings of `repository` stop following their advisories (its images left continuous
 // scanning): they keep the scores they show now, in frozen rows, and nothing else changes.
 Status FreezeScores(store::Database& db, std::string_view repository);
-// The sources of the live score rows of a vulnerability (row.h): "GO", "NVD", ...
-Result<std::vector<std::string>> LiveScoreSources(store::Database& db,
-                                                  const std::string& vulnerability_id);
-// Applies a re-scored advisory (vulndb change "rescored") without matching: its live score row
-// and text take the new values, and every open finding showing them changes with them (reported
-// as updated when `describe_changes`, then judged again by the suppression rules). Nothing
-// happens without a live row: findings scanned on push, or closed, keep their scores.
+// The sources ("GO", "NVD", ...) under which findings show a vulnerability: of its live score
+// rows and its stored texts (row.h).
+Result<std::vector<std::string>> VulnerabilitySources(store::Database& db,
+                                                      const std::string& vulnerability_id);
+// Applies a re-scored or re-worded advisory (vulndb changes "rescored", "revised") without
+// matching. Its stored text takes the new words, which every finding of it shows. Its live score
+// row takes the new scores, and every open finding showing it changes with them (reported as
+// updated when `describe_changes`, then judged again by the suppression rules). Findings without
+// a live row (scanned on push, or closed) keep their scores.
 Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& score,
                                 TimePoint now, bool describe_changes);
 

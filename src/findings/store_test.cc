@@ -162,6 +162,16 @@ TEST_F(FindingsStoreTest, VulnerabilityTextIsStoredOnceAndRevisedInPlace) {
     EXPECT_EQ((*read)[0]["lastObservedAt"], 1700000000.0);  // within the hour: not rewritten
   }
   EXPECT_EQ(Count(*db_, "SELECT count(*) FROM finding_texts"), 1);
+  // A re-worded advisory reaches the text without a match (these findings keep their scores).
+  EXPECT_EQ(*VulnerabilitySources(*db_, "CVE-1"), std::vector<std::string>{"DEBIAN_CVE"});
+  auto revised = Rescore(*db_, {"CVE-1|DEBIAN_CVE", "HIGH", -1, Text("third words")}, T(40), true);
+  ASSERT_TRUE(revised.ok()) << revised.status().ToString();
+  EXPECT_TRUE(revised->changes.empty());
+  for (const ImageContext* image : {&image_, &other}) {
+    read = ImageFindings(*db_, image->repository, image->digest, false);
+    EXPECT_EQ((*read)[0]["description"], "third words");
+    EXPECT_EQ((*read)[0]["updatedAt"], 1700000000.0);
+  }
   // A text goes once no finding refers to it.
   EXPECT_EQ(*DeleteUnusedSharedRows(*db_), 0);
   ASSERT_TRUE(db_->Exec("DELETE FROM findings").ok());

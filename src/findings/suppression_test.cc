@@ -209,8 +209,8 @@ TEST_F(SuppressionTest, RescoredVulnerabilityIsJudgedAgain) {
   auto rules = SuppressionRulesFromFilters(
       Filters({{"SUPPRESS", R"({"severity":[{"comparison":"EQUALS","value":"LOW"}]})"}}));
   ASSERT_TRUE(ApplySuppressionRules(*db_, *rules, T(40)).ok());
-  EXPECT_EQ(*LiveScoreSources(*db_, "CVE-R"), std::vector<std::string>{"DEBIAN_CVE"});
-  EXPECT_TRUE(LiveScoreSources(*db_, "CVE-RX")->empty());  // a prefix is not the id
+  EXPECT_EQ(*VulnerabilitySources(*db_, "CVE-R"), std::vector<std::string>{"DEBIAN_CVE"});
+  EXPECT_TRUE(VulnerabilitySources(*db_, "CVE-RX")->empty());  // a prefix is not the id
 
   VulnerabilityScore high{"CVE-R|DEBIAN_CVE", "HIGH", 7.5, nullptr};
   auto r = Rescore(*db_, high, T(50), /*describe_changes=*/true);

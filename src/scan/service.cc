@@ -664,7 +664,7 @@ Status Service::ApplyRescores(
   const TimePoint now = clock_.Now();
   size_t changed = 0;
   for (const auto& [vulnerability_id, advisory] : rescored) {
-    ASSIGN_OR_RETURN(auto sources, findings::LiveScoreSources(db_, vulnerability_id));
+    ASSIGN_OR_RETURN(auto sources, findings::VulnerabilitySources(db_, vulnerability_id));
     for (const std::string& source : sources) {
       ASSIGN_OR_RETURN(findings::ReconcileResult changes,
                        findings::Rescore(db_, findings::ScoreFor(vulnerability_id, advisory, source),
@@ -692,7 +692,8 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
     since = row ? stmt.ColumnText(0) : "0";
   }
   std::set<std::pair<std::string, std::string>> touched;
-  // Vulnerabilities whose advisories were re-scored alone, with their new merged records.
+  // Vulnerabilities whose advisories were re-scored or re-worded alone, with their new merged
+  // records.
   std::map<std::string, std::shared_ptr<const match::LoadedAdvisory>> rescored;
   std::string last = since;
   {
@@ -706,7 +707,7 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
       last = std::to_string(imp.import_id);
       touched.insert(imp.packages.begin(), imp.packages.end());
       for (const auto& c : imp.changes) {
-        if (c.kind == "rescored") rescored_records.insert(c.id);
+        if (c.kind == "rescored" || c.kind == "revised") rescored_records.insert(c.id);
       }
     }
     RETURN_IF_ERROR((*source)->Refresh());
@@ -724,7 +725,8 @@ Result<size_t> Service::CheckForAdvisoryChanges() {
   }
   // Repositories that left continuous scanning keep the scores their findings show.
   RETURN_IF_ERROR(FreezeNonContinuous());
-  // Re-scored alone: their findings' live score rows take the new scores, no image is matched.
+  // Re-scored or re-worded alone: their findings' live score rows and texts take the new values,
+  // and no image is matched.
   if (!rescored.empty()) RETURN_IF_ERROR(ApplyRescores(rescored));
   // Image → the touched packages it holds: only those are matched again.
   std::map<std::pair<std::string, std::string>, PackageSet> images;

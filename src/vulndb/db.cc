@@ -729,6 +729,8 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
         if (before.ok() && after.ok() && OnlyScoresDiffer(*before, *after)) kind = "rescored";
       }
     }
+  } else {
+    kind = "revised";  // the same match digest: only its text (summary, details, references)
   }
   auto touch = [&](const std::string& eco, const std::string& name) -> Status {
     Stmt t(db, "INSERT OR IGNORE INTO import_packages(import_id, ecosystem, name) VALUES(?, ?, ?)",
@@ -737,7 +739,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
     return t.Bind(1, summary_.import_id).BindRef(2, eco).BindRef(3, name).Run();
   };
   if (existed) {
-    if (!kind.empty() && kind != "rescored") {
+    if (!kind.empty() && kind != "rescored" && kind != "revised") {
       // The old record's packages are touched too (a package may have been dropped).
       Stmt old(db, "SELECT ecosystem, name FROM packages WHERE source = ? AND key = ?", db_.stmt_cache_);
       RETURN_IF_ERROR(Fail(old.status()));
@@ -786,7 +788,7 @@ Status ImportSession::OnAdvisory(KeyedAdvisory record) {
   if (!kind.empty()) {
     if (kind == "added") ++summary_.added;
     else if (kind == "changed" || kind == "rescored") ++summary_.changed;
-    else ++summary_.withdrawn;
+    else if (kind == "withdrawn") ++summary_.withdrawn;
     RETURN_IF_ERROR(Fail(RecordChange({kind, source, record.key, a.id})));
   }
   return Status::Ok();

@@ -42,8 +42,9 @@ struct SourceStatus {
 struct Change {
   // "added", "changed", "rescored" (changed in severity or CVSS alone: it matches what it
   // matched, and it touches no package; counted as changed), "withdrawn", "removed" (gone from
-  // the feed), "enriched" (new or changed NVD CVSS / KEV facts), "unenriched" (facts the feed
-  // dropped)
+  // the feed), "revised" (its text alone changed: summary, details, references; not counted,
+  // touches no package), "enriched" (new or changed NVD CVSS / KEV facts), "unenriched" (facts
+  // the feed dropped)
   std::string kind;
   std::string source;
   std::string key;

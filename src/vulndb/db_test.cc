@@ -127,8 +127,11 @@ TEST(VulnDbTest, ReimportDiffHasExactlyTheChangedRecord) {
   }
   auto second = Import(**db, feed, "ghsa");
   ASSERT_TRUE(second.ok()) << second.status().ToString();
-  EXPECT_EQ(second->summary.changes.size(), 1u);
+  EXPECT_EQ(second->summary.changes.size(), 2u);
   EXPECT_EQ(Ids(second->summary, "changed"), std::set<std::string>{"GHSA-0001-0001-0001"});
+  // The text-only change is "revised": listed, not counted, and it touches no package.
+  EXPECT_EQ(Ids(second->summary, "revised"), std::set<std::string>{"GHSA-0002-0002-0002"});
+  EXPECT_EQ(second->summary.changed, 1);
   const std::set<std::pair<std::string, std::string>> expected_packages = {
       {"PyPI", "foo-bar"}, {"npm", "@scope/js"}};
   EXPECT_EQ(second->summary.packages, expected_packages);
@@ -154,7 +157,7 @@ TEST(VulnDbTest, ReimportDiffHasExactlyTheChangedRecord) {
   auto since = (*db)->ChangesSince(std::to_string(first->summary.import_id));
   ASSERT_TRUE(since.ok());
   ASSERT_EQ(since->size(), 3u);
-  EXPECT_EQ((*since)[1].changes.size(), 1u);
+  EXPECT_EQ((*since)[1].changes.size(), 2u);
   EXPECT_EQ((*since)[1].packages, expected_packages);
   auto status = (*db)->GetSource("ghsa");
   ASSERT_TRUE(status.ok() && status->has_value());

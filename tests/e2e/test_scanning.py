@@ -131,6 +131,19 @@ def test_continuous_reevaluation_without_a_push(tmp_path):
         assert f["TEST-0001"]["firstObservedAt"] == left_pad["firstObservedAt"]
         assert f["TEST-0001"]["updatedAt"] > left_pad["updatedAt"]
 
+        # Its text alone is revised: no change is counted and no package touched, and the finding
+        # shows the new words at once without being updated by them.
+        rescored = f["TEST-0001"]
+        reworded = osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR)
+        reworded["details"] = "Revised: left-pad before 1.3.0 pads the wrong side."
+        write_feed(feed, [reworded, osv("TEST-0002", "minimist", "1.2.6", severity=CRITICAL_VECTOR)])
+        out = db_import(data_dir, feed)
+        assert " 0 changed," in out and " 0 packages touched," in out, out
+        f = wait_for(lambda: (lambda x: x if x["TEST-0001"]["description"] == reworded["details"]
+                              else None)(findings(data_dir)))
+        assert f["TEST-0001"]["updatedAt"] == rescored["updatedAt"]
+        assert f["TEST-0001"]["severity"] == "CRITICAL"
+
         # The advisory is withdrawn: its finding closes, the other stays.
         write_feed(feed, [osv("TEST-0001", "left-pad", "1.3.0", severity=CRITICAL_VECTOR),
                           osv("TEST-0002", "minimist", "1.2.6", severity=CRITICAL_VECTOR,
