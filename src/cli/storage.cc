@@ -18,8 +18,6 @@ Result<Storage> OpenStorage(const std::string& data_dir) {
   RETURN_IF_ERROR(findings::Migrate(*storage.db));
   RETURN_IF_ERROR(scan::Migrate(*storage.db));
   RETURN_IF_ERROR(events::Migrate(*storage.db));
-  // Statistics for the planner, as the tables stand (the scanner refreshes them as they grow).
-  RETURN_IF_ERROR(storage.db->Analyze());
   storage.blobs = std::make_unique<store::BlobStore>(data_dir, fs);
   RETURN_IF_ERROR(storage.blobs->Init());
   return storage;

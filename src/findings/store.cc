@@ -29,7 +29,6 @@ bool SameScalars(const Existing& e, const FindingFacts& f) {
 
 constexpr std::string_view kLive = "live|", kFrozen = "frozen|";
 
-// As SQL's printf('%f') writes it (FreezeScores builds the same keys).
 std::string ScoreText(double score) { return score < 0 ? "" : std::to_string(score); }
 
 // A score row by key, created with these values when missing; a live row found with other values
@@ -40,8 +39,9 @@ struct ScoreRow {
   int64_t id = 0;
   bool rescored = false;
 };
+// `create`: false leaves a missing row missing (id 0).
 Result<ScoreRow> PutScore(store::Database& db, const std::string& key, const std::string& severity,
-                          double score, int64_t now_ms) {
+                          double score, int64_t now_ms, bool create = true) {
   ScoreRow row;
   {
     ASSIGN_OR_RETURN(auto get, db.Prepare("SELECT id, severity, inspector_score FROM "
@@ -53,6 +53,8 @@ Result<ScoreRow> PutScore(store::Database& db, const std::string& key, const std
       const double stored = get.ColumnIsNull(2) ? -1 : get.ColumnDouble(2);
       if (get.ColumnView(1) == severity && stored == score) return row;
       row.rescored = true;
+    } else if (!create) {
+      return row;
     }
   }
   ASSIGN_OR_RETURN(auto put, db.Prepare(
@@ -93,8 +95,13 @@ Status PutText(store::Database& db, const SharedText& text) {
   return put.Run();
 }
 
+// The key of the frozen row holding these scores for findings of `base` (score_key).
+std::string FrozenKey(std::string_view base, const std::string& severity, double score) {
+  return std::string(kFrozen) + std::string(base) + "|" + severity + "|" + ScoreText(score);
+}
+
 // The frozen row holding what score row `id` holds now (itself when it is frozen).
-Result<int64_t> FrozenScore(store::Database& db, int64_t id, int64_t now_ms) {
+Result<int64_t> FrozenScore(store::Database& db, int64_t id) {
   std::string key, severity;
   double score = -1;
   {
@@ -108,10 +115,9 @@ Result<int64_t> FrozenScore(store::Database& db, int64_t id, int64_t now_ms) {
     severity = get.ColumnText(1);
     if (!get.ColumnIsNull(2)) score = get.ColumnDouble(2);
   }
-  ASSIGN_OR_RETURN(ScoreRow frozen,
-                   PutScore(db, std::string(kFrozen) + key.substr(kLive.size()) + "|" + severity +
-                                    "|" + ScoreText(score),
-                            severity, score, now_ms));
+  const std::string_view base = std::string_view(key).substr(kLive.size());
+  ASSIGN_OR_RETURN(ScoreRow frozen, PutScore(db, FrozenKey(base, severity, score), severity, score,
+                                             /*now_ms=*/0));
   return frozen.id;
 }
 
@@ -326,31 +332,33 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   std::map<std::string, int64_t> scores_here;
   std::map<std::string, int64_t>& scores = options.scores_stored ? *options.scores_stored
                                                                  : scores_here;
-  // The image's findings this call compares or closes, and the live rows it re-scored.
-  std::set<int64_t> handled, rescored_here;
-  for (const auto& [key, e] : existing) handled.insert(e.id);
+  // The live rows this call re-scored.
+  std::set<int64_t> rescored_here;
   // The score row a fact names, brought up to date.
   auto score_for = [&](const FindingFacts& f) -> Result<int64_t> {
     const std::string& base = f.score_key.empty() ? f.vulnerability_id : f.score_key;
-    const std::string key =
-        options.live_scores
-            ? std::string(kLive) + base
-            : std::string(kFrozen) + base + "|" + f.severity + "|" + ScoreText(f.inspector_score);
+    const std::string key = options.live_scores ? std::string(kLive) + base
+                                                : FrozenKey(base, f.severity, f.inspector_score);
     if (auto it = scores.find(key); it != scores.end()) return it->second;
     ASSIGN_OR_RETURN(ScoreRow row, PutScore(db, key, f.severity, f.inspector_score, now_ms));
     scores.emplace(key, row.id);
     if (row.rescored) {
       rescored_here.insert(row.id);
       if (options.describe_changes) {
+        // Not the image's findings this call compares or closes: it reports those itself.
+        std::set<int64_t> handled;
+        for (const auto& [key, e] : existing) handled.insert(e.id);
         RETURN_IF_ERROR(ReportRescored(db, row.id, handled, result.changes));
       }
     }
     return row.id;
   };
   auto report = [&](Change change, const FindingFacts& f, const std::string& arn,
-                    const std::string& status, TimePoint first) {
+                    const std::string& status, TimePoint first, TimePoint last_observed) {
     Json finding;
-    if (options.describe_changes) finding = FindingJson(f, image, arn, status, first, now, now);
+    if (options.describe_changes) {
+      finding = FindingJson(f, image, arn, status, first, last_observed, now);
+    }
     result.changes.push_back({change, std::move(finding)});
   };
   for (const FindingFacts& f : facts) {
@@ -376,7 +384,7 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
       BindText(stmt, 17, f);
       RETURN_IF_ERROR(stmt.Run());
       RETURN_IF_ERROR(PutBody(db, db.LastInsertId(), StoredFindingJson(full, image, arn)));
-      report(Change::kCreated, full, arn, "ACTIVE", now);
+      report(Change::kCreated, full, arn, "ACTIVE", now, now);
       ++result.active;
       continue;
     }
@@ -390,13 +398,9 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
       const bool observe = now_ms - e.last_observed >= options.observed_granularity.count();
       if (rescored) {
         // The re-scored live row changed this finding without a write to its own row.
-        Json finding;
-        if (options.describe_changes) {
-          finding = FindingJson(WithDetail(f), image, e.arn, status,
-                                FromEpochSeconds(e.first_observed / 1000.0),
-                                observe ? now : FromEpochSeconds(e.last_observed / 1000.0), now);
-        }
-        result.changes.push_back({Change::kUpdated, std::move(finding)});
+        report(Change::kUpdated, options.describe_changes ? WithDetail(f) : f, e.arn, status,
+               FromEpochSeconds(e.first_observed / 1000.0),
+               observe ? now : FromEpochSeconds(e.last_observed / 1000.0));
       }
       if (!observe) continue;
       ASSIGN_OR_RETURN(auto stmt, db.Prepare("UPDATE findings SET last_observed = ? WHERE id = ?"));
@@ -428,12 +432,12 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     RETURN_IF_ERROR(stmt.Run());
     if (detail_changed) RETURN_IF_ERROR(PutBody(db, e.id, StoredFindingJson(full, image, e.arn)));
     report(reopened ? Change::kReopened : Change::kUpdated, need_detail ? full : f, e.arn, status,
-           FromEpochSeconds(e.first_observed / 1000.0));
+           FromEpochSeconds(e.first_observed / 1000.0), now);
   }
   for (const auto& [key, e] : existing) {
     if (present.count(key) || e.status == "CLOSED") continue;
     // A closed finding shows the scores it had: it no longer follows the advisory.
-    ASSIGN_OR_RETURN(const int64_t frozen, FrozenScore(db, e.score_id, now_ms));
+    ASSIGN_OR_RETURN(const int64_t frozen, FrozenScore(db, e.score_id));
     ASSIGN_OR_RETURN(auto close, db.Prepare("UPDATE findings SET status = 'CLOSED', "
                                             "last_observed = ?, updated = ?, score_id = ? "
                                             "WHERE id = ?"));
@@ -493,26 +497,27 @@ Result<bool> AnyLiveScores(store::Database& db) {
 Status FreezeScores(store::Database& db, std::string_view repository) {
   store::MaybeTransaction tx(db);
   RETURN_IF_ERROR(tx.begin_status());
-  // The frozen key of a live row: FrozenScore's, written in SQL.
-  const std::string frozen_key =
-      "'frozen|' || substr(l.key, 6) || '|' || l.severity || '|' || "
-      "(CASE WHEN l.inspector_score IS NULL THEN '' ELSE printf('%f', l.inspector_score) END)";
-  const std::string live_ids =
-      "(SELECT id FROM finding_scores WHERE key >= 'live|' AND key < 'live}')";
-  ASSIGN_OR_RETURN(auto copy, db.Prepare(
-      "INSERT OR IGNORE INTO finding_scores(key, severity, severity_rank, inspector_score, "
-      "updated) SELECT " + frozen_key + ", l.severity, l.severity_rank, l.inspector_score, "
-      "0 FROM finding_scores l WHERE l.id IN " + live_ids + " AND l.id IN (SELECT "
-      "score_id FROM findings WHERE repository = ?1)"));
-  copy.Bind(1, repository);
-  RETURN_IF_ERROR(copy.Run());
-  ASSIGN_OR_RETURN(auto repoint, db.Prepare(
-      "UPDATE findings SET updated = max(updated, (SELECT updated FROM finding_scores WHERE "
-      "id = findings.score_id)), score_id = (SELECT f.id FROM finding_scores l JOIN "
-      "finding_scores f ON f.key = " + frozen_key + " WHERE l.id = findings.score_id) WHERE "
-      "repository = ?1 AND score_id IN " + live_ids));
-  repoint.Bind(1, repository);
-  RETURN_IF_ERROR(repoint.Run());
+  std::vector<int64_t> live;
+  {
+    ASSIGN_OR_RETURN(auto stmt, db.Prepare(
+        "SELECT DISTINCT score_id FROM findings WHERE repository = ? AND score_id IN (SELECT id "
+        "FROM finding_scores WHERE key >= 'live|' AND key < 'live}')"));
+    stmt.Bind(1, repository);
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, stmt.Step());
+      if (!row) break;
+      live.push_back(stmt.ColumnInt(0));
+    }
+  }
+  for (int64_t id : live) {
+    ASSIGN_OR_RETURN(const int64_t frozen, FrozenScore(db, id));
+    // The findings' updatedAt stays what the live row made it (frozen rows carry none).
+    ASSIGN_OR_RETURN(auto repoint, db.Prepare(
+        "UPDATE findings SET updated = max(updated, (SELECT updated FROM finding_scores WHERE "
+        "id = ?2)), score_id = ?3 WHERE repository = ?1 AND score_id = ?2"));
+    repoint.Bind(1, repository).Bind(2, id).Bind(3, frozen);
+    RETURN_IF_ERROR(repoint.Run());
+  }
   return tx.Commit();
 }
 
@@ -528,19 +533,10 @@ Result<ReconcileResult> Rescore(store::Database& db, const VulnerabilityScore& s
     revise.Bind(1, score.text->key).Bind(2, score.text->body);
     RETURN_IF_ERROR(revise.Run());
   }
-  const std::string key = std::string(kLive) + score.score_key;
-  {
-    // Only findings that follow their advisory have a live row; the others keep their scores.
-    ASSIGN_OR_RETURN(auto live, db.Prepare("SELECT 1 FROM finding_scores WHERE key = ?"));
-    live.Bind(1, key);
-    ASSIGN_OR_RETURN(bool found, live.Step());
-    if (!found) {
-      RETURN_IF_ERROR(tx.Commit());
-      return result;
-    }
-  }
-  ASSIGN_OR_RETURN(ScoreRow row,
-                   PutScore(db, key, score.severity, score.inspector_score, ToUnixMillis(now)));
+  // Only findings that follow their advisory have a live row; the others keep their scores.
+  ASSIGN_OR_RETURN(ScoreRow row, PutScore(db, std::string(kLive) + score.score_key, score.severity,
+                                          score.inspector_score, ToUnixMillis(now),
+                                          /*create=*/false));
   if (row.rescored) {
     if (describe_changes) RETURN_IF_ERROR(ReportRescored(db, row.id, {}, result.changes));
     // A rule may suppress by severity or score: their findings are judged again.

@@ -813,7 +813,8 @@ void Service::PollLoop() {
       // Texts and score rows no finding shows any more (revised or withdrawn advisories).
       auto texts = findings::DeleteUnusedSharedRows(db_);
       if (!texts.ok()) log::Error("finding texts", {{"error", texts.status().ToString()}});
-      // The findings grow and change: the planner's statistics follow (store::Database::Analyze).
+      // The findings grow and change: the planner's statistics follow (store::Database::Analyze),
+      // from the first poll on (not in every command that opens the data directory).
       if (Status analyzed = db_.Analyze(); !analyzed.ok()) {
         log::Error("database statistics", {{"error", analyzed.ToString()}});
       }
