@@ -4,11 +4,20 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <memory>
+#include <optional>
+#include <span>
 #include <vector>
+
+#include "store/hash_pipeline.h"
 
 namespace surveyor::store {
 namespace {
 constexpr uint64_t kWritebackBytes = 8 << 20;
+// An upload is read in buffers of this size; a hashed one keeps this many in flight between the
+// connection's thread and the hashing thread (1 MiB per upload in all, either way).
+constexpr size_t kBufferBytes = 256 << 10;
+constexpr size_t kHashBuffers = 4;
 }  // namespace
 
 Status BlobStore::Init() {
@@ -75,9 +84,18 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
   const off_t start = ::lseek(fd, 0, SEEK_END);
   uint64_t size = static_cast<uint64_t>(start);
   uint64_t flushed = size;
-  std::vector<char> buffer(1 << 20);
+  // With a hasher, the bytes are hashed on a second thread while the next ones arrive.
+  std::optional<HashPipeline> pipeline;
+  std::unique_ptr<char[]> plain;
+  if (hasher) {
+    pipeline.emplace(*hasher, kHashBuffers, kBufferBytes);
+  } else {
+    plain = std::make_unique_for_overwrite<char[]>(kBufferBytes);
+  }
   Status failure;
   for (;;) {
+    const std::span<char> buffer =
+        pipeline ? pipeline->Borrow() : std::span<char>(plain.get(), kBufferBytes);
     auto n = source.Read(buffer.data(), buffer.size());
     if (!n.ok()) {
       failure = n.status();
@@ -103,7 +121,7 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
       left -= static_cast<size_t>(w);
     }
     if (!failure.ok()) break;
-    if (hasher) hasher->Update(buffer.data(), *n);
+    if (pipeline) pipeline->Hash(*n);
     size += *n;
     // Start writeback of what has accumulated, without waiting for it, so that the fsync at
     // commit time finds most of the data already on disk.
@@ -118,6 +136,7 @@ Result<uint64_t> BlobStore::AppendToUpload(std::string_view id, ByteSource& sour
     ::close(fd);
     return failure;
   }
+  if (pipeline) pipeline->Finish();
   ::close(fd);
   return size;
 }

@@ -39,7 +39,8 @@ class BlobStore {
   // Ids of the uploads in progress.
   Result<std::vector<std::string>> ListUploads();
   Result<uint64_t> UploadSize(std::string_view upload_id);
-  // Streams `source` onto the end of the upload, feeding `hasher` when given. Stops with
+  // Streams `source` onto the end of the upload, feeding `hasher` when given (on a second
+  // thread, while the next bytes arrive; the hasher is the caller's again on return). Stops with
   // ResourceExhausted (SIZE_INVALID) once the upload would exceed `max_total` bytes. On error the
   // upload is truncated back to its size before the call, so a failed chunk leaves no trace.
   Result<uint64_t> AppendToUpload(std::string_view upload_id, ByteSource& source,
