@@ -48,7 +48,7 @@ stop_servers() {
 }
 
 push_pull() {  # name port pid
-  local name=$1 port=$2 pid=$3 t0 t1 c0 c1 wall client_cpu
+  local name=$1 port=$2 pid=$3 c0 c1 wall client_cpu
   clear_cache; sync
   c0=$(cpu_seconds "$pid")
   read -r wall client_cpu < <(python3 bench/timed.py skopeo copy -q --dest-tls-verify=false \
@@ -58,8 +58,10 @@ push_pull() {  # name port pid
   record "$name" push_server_cpu_s "$(echo "$c1 - $c0" | bc)"
   record "$name" push_client_cpu_s "$client_cpu"
   rm -rf "$work/pulled"; clear_cache
-  t0=$(now); skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/app:v1" "oci:$work/pulled:v1"; t1=$(now)
-  record "$name" pull "$(echo "$t1 - $t0" | bc)"
+  read -r wall client_cpu < <(python3 bench/timed.py skopeo copy -q --src-tls-verify=false \
+    "docker://127.0.0.1:$port/bench/app:v1" "oci:$work/pulled:v1")
+  record "$name" pull "$wall"
+  record "$name" pull_client_cpu_s "$client_cpu"
 }
 
 raw_blob() {  # name port
@@ -110,7 +112,7 @@ rows = collections.defaultdict(list)
 for line in open(sys.argv[1]):
     who, metric, value = line.split("\t")
     rows[(who, metric)].append(float(value))
-metrics = ["push", "push_server_cpu_s", "push_client_cpu_s", "push_fast_client", "pull", "upload_MBps", "get_MBps", "manifest_HEAD_p50_ms",
+metrics = ["push", "push_server_cpu_s", "push_client_cpu_s", "push_fast_client", "pull", "pull_client_cpu_s", "upload_MBps", "get_MBps", "manifest_HEAD_p50_ms",
            "manifest_HEAD_p99_ms", "manifest_GET_p50_ms", "manifest_GET_p99_ms"]
 higher_is_better = {"upload_MBps", "get_MBps"}
 print(f"{'metric':24} {'surveyor':>12} {'distribution':>14} {'ratio':>8}")
