@@ -137,9 +137,11 @@ int RunServe(const ServeFlags& flags) {
       }
       return Status::Ok();
     };
-    // Changed findings are built for the hook only while some rule could route their events.
+    // Changed findings are built for the hook only while some enabled rule could match a finding
+    // event by its source and detail-type.
     scan_options.wants_changes = [](store::Database& tx_db) {
-      auto any = events::AnyRuleEnabled(tx_db);
+      auto any = events::AnyRuleCouldMatch(tx_db, events::kInspectorSource,
+                                            events::kFindingDetailType);
       return !any.ok() || *any;
     };
     scanner = std::make_unique<scan::Service>(db, blobs, registry, SystemClock::Default(),

@@ -3,10 +3,41 @@
 #include <openssl/rand.h>
 
 #include <chrono>
+#include <mutex>
 #include <random>
+#include <unordered_map>
+
+#include "events/pattern.h"
 
 namespace surveyor::events {
 namespace {
+
+// The part of a rule's pattern that an event's source and detail-type alone decide: its
+// top-level "source" and "detail-type" members, compiled. Null when the pattern constrains
+// neither (members under "$or" are not looked at, so a rule that names its sources there counts
+// as one that could match anything). Compiled once per pattern text; the cache is cleared when it
+// grows past 1,024 patterns.
+std::shared_ptr<const CompiledPattern> SourceAndTypePart(const std::string& pattern) {
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::shared_ptr<const CompiledPattern>> cache;
+  std::lock_guard lock(mu);
+  if (auto it = cache.find(pattern); it != cache.end()) return it->second;
+  std::shared_ptr<const CompiledPattern> part;
+  auto parsed = ParseJson(pattern);
+  if (parsed.ok() && parsed->is_object()) {
+    Json members = Json::object();
+    for (const char* key : {"source", "detail-type"}) {
+      if (auto it = parsed->find(key); it != parsed->end()) members[key] = *it;
+    }
+    if (!members.empty()) {
+      auto compiled = CompiledPattern::Compile(DumpJson(members));
+      if (compiled.ok()) part = std::make_shared<const CompiledPattern>(std::move(*compiled));
+    }
+  }
+  if (cache.size() >= 1024) cache.clear();
+  cache.emplace(pattern, part);
+  return part;
+}
 
 std::array<uint8_t, 16> RandomBytes() {
   std::array<uint8_t, 16> bytes{};
@@ -55,11 +86,27 @@ std::string OrderingKey(const EventEnvelope& event) {
   return event.detail_type;
 }
 
-Result<bool> AnyRuleEnabled(store::Database& db) {
-  auto lock = db.Lock();
-  ASSIGN_OR_RETURN(auto rules, db.Prepare("SELECT 1 FROM events_rules WHERE state = 'ENABLED' "
-                                          "LIMIT 1"));
-  return rules.Step();
+Result<bool> AnyRuleCouldMatch(store::Database& db, std::string_view source,
+                               std::string_view detail_type) {
+  std::vector<std::string> patterns;
+  {
+    auto lock = db.Lock();
+    ASSIGN_OR_RETURN(auto rules, db.Prepare("SELECT event_pattern FROM events_rules WHERE state = "
+                                            "'ENABLED'"));
+    for (;;) {
+      ASSIGN_OR_RETURN(bool row, rules.Step());
+      if (!row) break;
+      patterns.push_back(rules.ColumnText(0));
+    }
+  }
+  if (patterns.empty()) return false;
+  auto probe = FlatEvent::FromJson(Json{{"source", source}, {"detail-type", detail_type}});
+  if (!probe.ok()) return true;
+  for (const std::string& pattern : patterns) {
+    const auto part = SourceAndTypePart(pattern);
+    if (!part || part->Matches(*probe)) return true;
+  }
+  return false;
 }
 
 Status Enqueue(store::Database& db, const EventEnvelope& event) {
@@ -70,9 +117,10 @@ Status Enqueue(store::Database& db, const EventEnvelope& event) {
   if (!db.InTransaction()) {
     return FailedPrecondition("events::Enqueue needs the caller's transaction to be open");
   }
-  // An event goes to the rules that exist when it is put, as in EventBridge: with no enabled
-  // rule there is nobody to route it to, and nothing is written (the router would drop it).
-  ASSIGN_OR_RETURN(bool any, AnyRuleEnabled(db));
+  // An event goes to the rules that exist when it is put, as in EventBridge: when no enabled rule
+  // could match its source and detail-type there is nobody to route it to, and nothing is
+  // written (the router would drop it).
+  ASSIGN_OR_RETURN(bool any, AnyRuleCouldMatch(db, event.source, event.detail_type));
   if (!any) return Status::Ok();
   ASSIGN_OR_RETURN(auto stmt, db.Prepare("INSERT INTO events_outbox (resource, body, created_ms) "
                                          "VALUES (?, ?, ?)"));
@@ -101,7 +149,7 @@ EventEnvelope FindingEvent(const BusIdentity& bus, Json finding) {
     }
   }
   finding["resourceType"] = resource_type;
-  return NewEnvelope(bus, "aws.inspector2", "Inspector2 Finding", std::move(resources),
+  return NewEnvelope(bus, kInspectorSource, kFindingDetailType, std::move(resources),
                      std::move(finding));
 }
 
@@ -109,7 +157,7 @@ EventEnvelope InspectorScanEvent(const BusIdentity& bus, const std::string& repo
                                  const std::string& digest, const std::vector<std::string>& tags,
                                  const std::map<std::string, int64_t>& severity_counts) {
   const std::string arn = RepositoryArn(bus, repository);
-  return NewEnvelope(bus, "aws.inspector2", "Inspector2 Scan", {arn},
+  return NewEnvelope(bus, kInspectorSource, "Inspector2 Scan", {arn},
                      Inspector2ScanDetail(arn, digest, tags, severity_counts));
 }
 

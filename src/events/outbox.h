@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -33,15 +34,24 @@ std::string OrderingKey(const EventEnvelope& event);
 
 // Writes `event` to the outbox. The caller must hold an open store::Transaction on `db` (the
 // event commits or rolls back with the caller's change): FailedPrecondition when no transaction
-// is open on `db`. InvalidArgument for a bad envelope. With no ENABLED rule on the bus nothing is
-// written: EventBridge routes an event to the rules that exist when it is put.
+// is open on `db`. InvalidArgument for a bad envelope. When no ENABLED rule could match the
+// event's source and detail-type (AnyRuleCouldMatch) nothing is written: EventBridge routes an
+// event to the rules that exist when it is put. The router matches the whole pattern later.
 Status Enqueue(store::Database& db, const EventEnvelope& event);
-// Whether any rule is ENABLED, i.e. whether Enqueue would write anything.
-Result<bool> AnyRuleEnabled(store::Database& db);
+// Whether some ENABLED rule could match an event of this source and detail-type: its pattern's
+// top-level "source" and "detail-type" members (where it has them) accept these values. What
+// else the pattern asks of an event is not looked at, so true may still route nothing; false
+// means no rule would route such an event. Producers ask it before they build costly events.
+Result<bool> AnyRuleCouldMatch(store::Database& db, std::string_view source,
+                               std::string_view detail_type);
 // For callers with no state change of their own: opens, writes and commits a transaction.
 Status EnqueueNow(store::Database& db, const EventEnvelope& event);
 
 // ---- Builders for the scanning and findings components (enqueue them inside your transaction).
+
+// The source and detail-type of FindingEvent's events.
+inline constexpr char kInspectorSource[] = "aws.inspector2";
+inline constexpr char kFindingDetailType[] = "Inspector2 Finding";
 
 // "Inspector2 Finding": `finding` is the Inspector2 Finding object (SPEC §7.3/§8.2). The detail
 // gains a top-level "resourceType" (the first resource's type, default AWS_ECR_CONTAINER_IMAGE)

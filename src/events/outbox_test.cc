@@ -101,6 +101,62 @@ TEST_F(OutboxTest, WithoutAnEnabledRuleNothingIsWritten) {
   EXPECT_FALSE(Enqueue(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v4")).ok());
 }
 
+// An event is written only when some enabled rule's source and detail-type could take it: with
+// only a push rule, finding events are not written (and the scanner builds none).
+TEST_F(OutboxTest, OnlyEventsSomeRuleCouldMatchAreWritten) {
+  auto could = [&](std::string_view source, std::string_view type) {
+    auto r = AnyRuleCouldMatch(*db_, source, type);
+    EXPECT_TRUE(r.ok());
+    return r.ok() && *r;
+  };
+  EXPECT_FALSE(could("aws.ecr", "ECR Image Action"));  // no rule at all
+  AddRuleWithTarget("arn:surveyor:events:local:file/log");  // aws.ecr + ECR Image Action
+  EXPECT_TRUE(could("aws.ecr", "ECR Image Action"));
+  EXPECT_FALSE(could("aws.ecr", "ECR Image Scan"));
+  EXPECT_FALSE(could(kInspectorSource, kFindingDetailType));
+  const Json high = {{"severity", "HIGH"},
+                     {"resources", {{{"id", "arn:aws:ecr:r:1:repository/x/sha256:ab"}}}}};
+  ASSERT_TRUE(EnqueueNow(*db_, FindingEvent(bus_, high)).ok());
+  EXPECT_EQ(Count("events_outbox"), 0);
+  ASSERT_TRUE(EnqueueNow(*db_, ImageActionEvent(bus_, "PUSH", "a", "sha256:00", "v1")).ok());
+  EXPECT_EQ(Count("events_outbox"), 1);
+
+  // A rule on critical findings could take any finding event: the rest of its pattern is the
+  // router's to judge, so a HIGH finding's event is written too (and routed nowhere).
+  Rule critical;
+  critical.name = "critical";
+  critical.event_pattern =
+      R"({"detail-type":[{"prefix":"Inspector2 "}],"detail":{"severity":["CRITICAL"]}})";
+  ASSERT_TRUE(PutRule(*db_, critical).ok());
+  EXPECT_TRUE(could(kInspectorSource, kFindingDetailType));
+  EXPECT_FALSE(could(kInspectorSource, "Something Else"));
+  ASSERT_TRUE(EnqueueNow(*db_, FindingEvent(bus_, high)).ok());
+  EXPECT_EQ(Count("events_outbox"), 2);
+  ASSERT_TRUE(SetRuleState(*db_, "critical", "DISABLED").ok());
+  EXPECT_FALSE(could(kInspectorSource, kFindingDetailType));
+
+  // anything-but is honoured; sources named under $or are not looked at (could match); a pattern
+  // on the detail alone could match any event.
+  Rule others;
+  others.name = "others";
+  others.event_pattern = R"({"source":[{"anything-but":["aws.ecr"]}]})";
+  ASSERT_TRUE(PutRule(*db_, others).ok());
+  EXPECT_TRUE(could(kInspectorSource, kFindingDetailType));
+  EXPECT_FALSE(could("aws.ecr", "ECR Image Scan"));
+  ASSERT_TRUE(SetRuleState(*db_, "others", "DISABLED").ok());
+  Rule either;
+  either.name = "either";
+  either.event_pattern = R"({"$or":[{"source":["aws.ecr"]},{"source":["aws.s3"]}]})";
+  ASSERT_TRUE(PutRule(*db_, either).ok());
+  EXPECT_TRUE(could(kInspectorSource, kFindingDetailType));
+  ASSERT_TRUE(SetRuleState(*db_, "either", "DISABLED").ok());
+  Rule detail_only;
+  detail_only.name = "detail-only";
+  detail_only.event_pattern = R"({"detail":{"severity":["CRITICAL"]}})";
+  ASSERT_TRUE(PutRule(*db_, detail_only).ok());
+  EXPECT_TRUE(could("aws.anything", "Any Type"));
+}
+
 TEST_F(OutboxTest, FindingEventCarriesResourceTypeAndResources) {
   Json finding = {{"severity", "CRITICAL"},
                   {"resources", {{{"id", "arn:aws:ecr:r:1:repository/x/sha256:ab"},
