@@ -1,35 +1,37 @@
 #include "analyze/image_analysis.h"
 
+#include <algorithm>
 #include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-#include <thread>
+#include <cstring>
 
 #include "common/digest.h"
+#include "common/hash_pipeline.h"
 
 namespace surveyor::analyze {
 namespace {
 
-// Hashes the bytes that pass through on a second thread, so verification overlaps with
-// decompression and the tar walk. At most kSlots chunks are in flight (bounded memory).
+// Hashes the bytes that pass through on a second thread (HashPipeline), so verification
+// overlaps with decompression and the tar walk. Each read is copied into a buffer the pipeline
+// lends; at most kBuffers of them are in flight (bounded memory).
 class HashingSource final : public image::ByteSource {
  public:
-  explicit HashingSource(image::ByteSource& in) : in_(in), worker_([this] { Work(); }) {}
-  ~HashingSource() override { Stop(); }
+  explicit HashingSource(image::ByteSource& in) : in_(in), pipeline_(hasher_, kBuffers, kBufferBytes) {}
   Result<size_t> Read(char* buf, size_t n) override {
-    ASSIGN_OR_RETURN(size_t got, in_.Read(buf, n));
-    if (got > 0) Push(buf, got);
+    ASSIGN_OR_RETURN(size_t got, in_.Read(buf, std::min(n, kBufferBytes)));
+    if (got > 0) {
+      std::memcpy(pipeline_.Borrow().data(), buf, got);
+      pipeline_.Hash(got);
+    }
     return got;
   }
   uint64_t consumed() const override { return in_.consumed(); }
   Digest Finish() {
-    Stop();
+    pipeline_.Finish();
     return hasher_.Finish();
   }
   // Reads whatever the tar reader left after the end-of-archive marker (padding).
   Status Drain() {
-    std::vector<char> buf(1 << 20);
+    std::vector<char> buf(kBufferBytes);
     while (true) {
       ASSIGN_OR_RETURN(size_t got, Read(buf.data(), buf.size()));
       if (got == 0) return Status::Ok();
@@ -37,50 +39,12 @@ class HashingSource final : public image::ByteSource {
   }
 
  private:
-  static constexpr size_t kSlots = 8;
-  void Push(const char* p, size_t n) {
-    std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [&] { return queue_.size() < kSlots; });
-    std::string chunk;
-    if (!free_.empty()) {
-      chunk = std::move(free_.back());
-      free_.pop_back();
-    }
-    chunk.assign(p, n);
-    queue_.push_back(std::move(chunk));
-    cv_.notify_all();
-  }
-  void Work() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (true) {
-      cv_.wait(lock, [&] { return !queue_.empty() || done_; });
-      if (queue_.empty() && done_) return;
-      std::string chunk = std::move(queue_.front());
-      queue_.pop_front();
-      cv_.notify_all();
-      lock.unlock();
-      hasher_.Update(chunk.data(), chunk.size());
-      lock.lock();
-      if (free_.size() < kSlots) free_.push_back(std::move(chunk));
-    }
-  }
-  void Stop() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      done_ = true;
-    }
-    cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
-  }
+  static constexpr size_t kBuffers = 8;
+  static constexpr size_t kBufferBytes = 256 << 10;
 
   image::ByteSource& in_;
   Hasher hasher_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  std::deque<std::string> queue_;
-  std::vector<std::string> free_;
-  bool done_ = false;
-  std::thread worker_;
+  HashPipeline pipeline_;  // after hasher_: destroyed (its worker stopped) before it
 };
 
 }  // namespace

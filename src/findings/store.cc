@@ -1,6 +1,7 @@
 #include "findings/store.h"
 
 #include <map>
+#include <optional>
 #include <set>
 
 #include "findings/row.h"
@@ -332,8 +333,10 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
   std::map<std::string, int64_t> scores_here;
   std::map<std::string, int64_t>& scores = options.scores_stored ? *options.scores_stored
                                                                  : scores_here;
-  // The live rows this call re-scored.
+  // The live rows this call re-scored, and the image's findings it compares or closes (built
+  // when a re-score is first reported: the call reports those findings itself).
   std::set<int64_t> rescored_here;
+  std::optional<std::set<int64_t>> handled;
   // The score row a fact names, brought up to date.
   auto score_for = [&](const FindingFacts& f) -> Result<int64_t> {
     const std::string& base = f.score_key.empty() ? f.vulnerability_id : f.score_key;
@@ -345,10 +348,11 @@ Result<ReconcileResult> Reconcile(store::Database& db, const ImageContext& image
     if (row.rescored) {
       rescored_here.insert(row.id);
       if (options.describe_changes) {
-        // Not the image's findings this call compares or closes: it reports those itself.
-        std::set<int64_t> handled;
-        for (const auto& [key, e] : existing) handled.insert(e.id);
-        RETURN_IF_ERROR(ReportRescored(db, row.id, handled, result.changes));
+        if (!handled) {
+          handled.emplace();
+          for (const auto& [key, e] : existing) handled->insert(e.id);
+        }
+        RETURN_IF_ERROR(ReportRescored(db, row.id, *handled, result.changes));
       }
     }
     return row.id;

@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "store/hash_pipeline.h"
+#include "common/hash_pipeline.h"
 
 namespace surveyor::store {
 namespace {

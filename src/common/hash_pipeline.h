@@ -1,11 +1,11 @@
-// HashPipeline: hashes a stream on a second thread while the caller goes on reading and writing
-// it, so that taking in an upload costs the longer of the I/O and the hashing, not their sum
-// (SHA-256 is the slowest step of an upload: ~1.4 GB/s with SHA-NI, against several GB/s for the
-// socket and page-cache copies).
+// HashPipeline: hashes a stream on a second thread while the caller goes on with it, so that a
+// stream costs the longer of its other work and its hashing, not their sum. An upload's socket
+// and file copies (store::BlobStore) and an analysed layer's decompression and tar walk
+// (analyze's diff_id check) run beside SHA-256, which is ~1.4 GB/s with SHA-NI.
 //
 // The caller borrows a buffer, fills it, and hands it back with Hash(n); the worker feeds the
-// buffers to the Hasher in the order they were handed back. Memory is fixed at construction:
-// `buffers` × `buffer_size`. A stream that fits in one buffer is hashed inline, without starting
+// buffers to the Hasher in the order they were handed back. Memory is bounded at construction:
+// `buffers` (at least 2) × `buffer_size`, allocated as they are first needed. A stream that fits in one buffer is hashed inline, without starting
 // a thread, and so is everything when no thread can be started.
 //
 // One caller thread. The Hasher belongs to the pipeline until Finish() returns or the pipeline is
@@ -23,7 +23,7 @@
 
 #include "common/digest.h"
 
-namespace surveyor::store {
+namespace surveyor {
 
 class HashPipeline {
  public:
@@ -66,4 +66,4 @@ class HashPipeline {
   std::thread worker_;
 };
 
-}  // namespace surveyor::store
+}  // namespace surveyor

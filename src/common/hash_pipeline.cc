@@ -1,9 +1,9 @@
-#include "store/hash_pipeline.h"
+#include "common/hash_pipeline.h"
 
 #include <algorithm>
 #include <system_error>
 
-namespace surveyor::store {
+namespace surveyor {
 
 HashPipeline::HashPipeline(Hasher& hasher, size_t buffers, size_t buffer_size)
     : hasher_(hasher), max_buffers_(std::max<size_t>(buffers, 2)), buffer_size_(buffer_size) {
@@ -82,4 +82,4 @@ void HashPipeline::StopWorker() {
   stop_ = false;
 }
 
-}  // namespace surveyor::store
+}  // namespace surveyor

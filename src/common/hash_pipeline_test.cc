@@ -1,4 +1,4 @@
-#include "store/hash_pipeline.h"
+#include "common/hash_pipeline.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <cstring>
 #include <string>
 
-namespace surveyor::store {
+namespace surveyor {
 namespace {
 
 // FIPS 180-2, appendix B.3: SHA-256 of one million 'a'.
@@ -95,4 +95,4 @@ TEST(HashPipelineTest, AnAbandonedStreamStopsTheWorker) {
 }
 
 }  // namespace
-}  // namespace surveyor::store
+}  // namespace surveyor
